@@ -1,0 +1,168 @@
+"""summarizer: Arabic news reports -> grounded bilingual event summaries -> English briefings.
+
+The typed public API::
+
+    from summarizer import Settings, build_briefing, summarize_article
+
+    settings = Settings.from_env()              # OPENAI_* / SUMMARIZER_* or the local model
+    briefing, stats = build_briefing(["seeds/"], settings)
+    article = summarize_article("نص الخبر ...", settings=settings)
+
+Async variants (``abuild_briefing``, ``asummarize_article``) take the same arguments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from summarizer.config import Settings
+from summarizer.document import Article
+from summarizer.errors import (
+    ConfigError,
+    ExtractionError,
+    InputError,
+    LLMError,
+    LocalModelError,
+    StoreError,
+    SummarizerError,
+    TransportError,
+)
+from summarizer.ingest import article_id
+from summarizer.llm import LLM, OpenAILLM
+from summarizer.pipeline import RunStats, SourceOptions, arun
+from summarizer.render import render
+from summarizer.schema import (
+    SCHEMA_VERSION,
+    Actor,
+    ArticleSummary,
+    Attribution,
+    Briefing,
+    Event,
+    EventCluster,
+    Fatalities,
+    Location,
+)
+
+__all__ = [
+    "LLM",
+    "SCHEMA_VERSION",
+    "Actor",
+    "Article",
+    "ArticleSummary",
+    "Attribution",
+    "Briefing",
+    "ConfigError",
+    "Event",
+    "EventCluster",
+    "ExtractionError",
+    "Fatalities",
+    "InputError",
+    "LLMError",
+    "LocalModelError",
+    "Location",
+    "OpenAILLM",
+    "RunStats",
+    "Settings",
+    "SourceOptions",
+    "StoreError",
+    "SummarizerError",
+    "TransportError",
+    "abuild_briefing",
+    "asummarize_article",
+    "build_briefing",
+    "render",
+    "summarize_article",
+]
+
+
+async def abuild_briefing(
+    sources: Sequence[str],
+    settings: Settings | None = None,
+    *,
+    options: SourceOptions | None = None,
+    llm: LLM | None = None,
+    use_glossary: bool = True,
+) -> tuple[Briefing, RunStats]:
+    """Summarise every article in ``sources`` and merge them into one briefing.
+
+    Args:
+        sources: files, directories (recursive), or ``-`` for stdin.
+        settings: run settings; default ``Settings.from_env()``.
+        options: text column and default publication date/outlet for the inputs.
+        llm: a model seam to use instead of the one ``settings`` describe.
+        use_glossary: give the model known names and canonicalise names afterwards.
+
+    Returns:
+        The briefing and the run statistics (unreadable inputs are in ``input_errors``).
+
+    Raises:
+        SummarizerError: the run could not start (bad settings, model missing, store broken).
+    """
+    from summarizer.glossary_hooks import glossary_hooks
+
+    settings = settings or Settings.from_env()
+    names, canonicalize = glossary_hooks(settings) if use_glossary else (None, None)
+    return await arun(
+        sources, settings, options=options, llm=llm, names=names, canonicalize=canonicalize
+    )
+
+
+def build_briefing(
+    sources: Sequence[str],
+    settings: Settings | None = None,
+    *,
+    options: SourceOptions | None = None,
+    llm: LLM | None = None,
+    use_glossary: bool = True,
+) -> tuple[Briefing, RunStats]:
+    """Run :func:`abuild_briefing` to completion (not from inside a running event loop)."""
+    return asyncio.run(
+        abuild_briefing(sources, settings, options=options, llm=llm, use_glossary=use_glossary)
+    )
+
+
+async def asummarize_article(
+    text: str,
+    *,
+    source: str = "<text>",
+    published: str | None = None,
+    outlet: str | None = None,
+    settings: Settings | None = None,
+    llm: LLM | None = None,
+) -> ArticleSummary:
+    """Summarise one article given as text.
+
+    Returns:
+        The article's events (grounded or flagged), headline and summaries.
+
+    Raises:
+        InputError: the text is empty.
+        SummarizerError: the run could not start.
+    """
+    from summarizer.glossary_hooks import glossary_hooks
+    from summarizer.pipeline import summarize_text
+
+    if not text.strip():
+        raise InputError(source, "the text is empty")
+    settings = settings or Settings.from_env()
+    article = Article(source=source, article_id=article_id(text), text=text.replace("\r\n", "\n"),
+                      published=published, outlet=outlet)
+    names, canonicalize = glossary_hooks(settings)
+    return await summarize_text(article, settings, llm=llm, names=names,
+                                canonicalize=canonicalize)
+
+
+def summarize_article(
+    text: str,
+    *,
+    source: str = "<text>",
+    published: str | None = None,
+    outlet: str | None = None,
+    settings: Settings | None = None,
+    llm: LLM | None = None,
+) -> ArticleSummary:
+    """Run :func:`asummarize_article` to completion (not from inside a running event loop)."""
+    return asyncio.run(asummarize_article(
+        text, source=source, published=published, outlet=outlet, settings=settings, llm=llm
+    ))

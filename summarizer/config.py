@@ -1,0 +1,144 @@
+"""Settings and their defaults; the only module that reads the environment.
+
+``Settings.from_env()`` reads ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``SUMMARIZER_MODEL``,
+``SUMMARIZER_BACKEND``, ``SUMMARIZER_LOCAL_MODEL``, ``SUMMARIZER_STORE`` and
+``SUMMARIZER_CACHE_DIR``; explicit keyword overrides (from the CLI or a script) win.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+__all__ = [
+    "DEFAULT_CHUNK_OVERLAP_SENTENCES",
+    "DEFAULT_CHUNK_TOKENS",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_MAX_ARTICLE_CHARS",
+    "DEFAULT_MAX_GROUNDING_REASKS",
+    "DEFAULT_MAX_TRANSPORT_ATTEMPTS",
+    "DEFAULT_MAX_VALIDATION_RETRIES",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "LOCAL_MODEL_NAME",
+    "Backend",
+    "Settings",
+    "default_cache_dir",
+]
+
+#: Token budget of the article text in one chunk (estimated, see ``chunk.estimate_tokens``).
+DEFAULT_CHUNK_TOKENS = 350
+#: Sentences repeated at the start of the next chunk so an event on a boundary is seen whole.
+DEFAULT_CHUNK_OVERLAP_SENTENCES = 1
+#: Articles over this many characters are rejected as "huge" instead of silently truncated.
+DEFAULT_MAX_ARTICLE_CHARS = 200_000
+DEFAULT_CONCURRENCY = 4
+DEFAULT_TIMEOUT_SECONDS = 120.0
+#: HTTP attempts per model call for 429/5xx/timeouts/dropped connections (first try included).
+DEFAULT_MAX_TRANSPORT_ATTEMPTS = 5
+#: Re-asks when the answer does not validate against the schema (after the first answer).
+DEFAULT_MAX_VALIDATION_RETRIES = 2
+#: Re-asks when events fail grounding (fabricated quote, figure or name).
+DEFAULT_MAX_GROUNDING_REASKS = 1
+#: Model name reported for the embedded model.
+LOCAL_MODEL_NAME = "local:qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+Backend = Literal["openai", "local"]
+
+
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Return the cache directory: ``$SUMMARIZER_CACHE_DIR`` or ``$XDG_CACHE_HOME/summarizer``."""
+    env = os.environ if env is None else env
+    if env.get("SUMMARIZER_CACHE_DIR"):
+        return Path(env["SUMMARIZER_CACHE_DIR"]).expanduser()
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "summarizer"
+
+
+class Settings(BaseModel):
+    """Everything that changes how a run behaves. Frozen: copy with ``model_copy(update=...)``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    backend: Backend = Field(
+        default="local", description="'openai' for any OpenAI-compatible endpoint, 'local' for "
+        "the embedded model."
+    )
+    model: str = Field(default=LOCAL_MODEL_NAME, description="Model name sent to the endpoint.")
+    base_url: str | None = Field(default=None, description="OpenAI-compatible base URL.")
+    api_key: SecretStr | None = Field(default=None, description="API key; never logged.")
+    local_model_path: Path | None = Field(
+        default=None, description="A GGUF file to use instead of the packaged model."
+    )
+    cache_dir: Path = Field(default_factory=default_cache_dir, description="Model + store dir.")
+    store_path: Path | None = Field(
+        default=None, description="SQLite store; default <cache_dir>/store.sqlite3."
+    )
+    use_cache: bool = Field(default=True, description="Reuse stored answers for equal requests.")
+    concurrency: int = Field(default=DEFAULT_CONCURRENCY, ge=1, description="Requests in flight.")
+    chunk_tokens: int = Field(default=DEFAULT_CHUNK_TOKENS, ge=50)
+    chunk_overlap_sentences: int = Field(default=DEFAULT_CHUNK_OVERLAP_SENTENCES, ge=0)
+    max_article_chars: int = Field(default=DEFAULT_MAX_ARTICLE_CHARS, ge=1)
+    timeout_seconds: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
+    max_transport_attempts: int = Field(default=DEFAULT_MAX_TRANSPORT_ATTEMPTS, ge=1)
+    max_validation_retries: int = Field(default=DEFAULT_MAX_VALIDATION_RETRIES, ge=0)
+    max_grounding_reasks: int = Field(default=DEFAULT_MAX_GROUNDING_REASKS, ge=0)
+    backoff_base_seconds: float = Field(default=1.0, ge=0, description="First backoff wait.")
+    backoff_max_seconds: float = Field(default=30.0, ge=0, description="Longest backoff wait.")
+    structured_mode: Literal["json", "json_schema", "tools", "grammar"] | None = Field(
+        default=None,
+        description="How structured output is requested; None picks 'grammar' for the local "
+        "backend (constrained decoding) and 'json' for other endpoints.",
+    )
+    prompt_overrides: dict[str, str] = Field(
+        default_factory=dict, description="Prompt name -> version to use instead of the latest."
+    )
+    glossary_paths: tuple[Path, ...] = Field(default=(), description="Extra glossary files.")
+    use_glossary: bool = Field(default=True, description="Give known names to the model.")
+
+    @property
+    def resolved_store_path(self) -> Path:
+        """Return the SQLite store path."""
+        return self.store_path or self.cache_dir / "store.sqlite3"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Build settings from the environment, then apply non-None ``overrides``.
+
+        The backend is ``openai`` when ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY`` is set (or a
+        ``base_url``/``api_key`` override is given), and ``local`` otherwise.
+        ``SUMMARIZER_BACKEND`` or ``model="local"`` force the choice.
+        """
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {"cache_dir": default_cache_dir(env)}
+        if env.get("OPENAI_API_KEY"):
+            values["api_key"] = SecretStr(env["OPENAI_API_KEY"])
+        if env.get("OPENAI_BASE_URL"):
+            values["base_url"] = env["OPENAI_BASE_URL"]
+        if env.get("SUMMARIZER_MODEL"):
+            values["model"] = env["SUMMARIZER_MODEL"]
+        if env.get("SUMMARIZER_LOCAL_MODEL"):
+            values["local_model_path"] = Path(env["SUMMARIZER_LOCAL_MODEL"]).expanduser()
+        if env.get("SUMMARIZER_STORE"):
+            values["store_path"] = Path(env["SUMMARIZER_STORE"]).expanduser()
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if isinstance(values.get("api_key"), str):
+            values["api_key"] = SecretStr(values["api_key"])
+
+        backend = env.get("SUMMARIZER_BACKEND") or overrides.get("backend")
+        if values.get("model") == "local":
+            backend = "local"
+        if backend is None:
+            backend = "openai" if (values.get("base_url") or values.get("api_key")) else "local"
+        values["backend"] = backend
+        if backend == "local":
+            values["model"] = LOCAL_MODEL_NAME
+            values.setdefault("concurrency", 1)
+        elif values.get("model") in (None, LOCAL_MODEL_NAME):
+            values["model"] = "gpt-4o-mini"
+        return cls(**values)

@@ -1,0 +1,76 @@
+"""What the model is asked to return: drafts the code completes, quotes and grounds.
+
+The model *points* (sentence numbers) and the code *quotes*: a ``DraftEvent`` carries no
+evidence text, only the ids of the numbered sentences it rests on, so a weak model cannot
+paraphrase or invent a quote. Every string is length-bounded (``maxLength``/``maxItems`` in the
+JSON Schema) because constrained decoding honours those bounds and small models loop without them.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from summarizer.schema import ActorRole, Qualifier, Stance, SubEventType
+
+__all__ = ["ChunkDraft", "DraftActor", "DraftEvent", "HeadlineDraft"]
+
+_NAME = 80
+_SENTENCE = 300
+
+
+class _Draft(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class DraftActor(_Draft):
+    """A party to the event, named as the text names it."""
+
+    name_ar: str = Field(max_length=_NAME, description="Name copied exactly from the sentence.")
+    name_en: str = Field(max_length=_NAME, description="Neutral English name.")
+    role: ActorRole = Field(description="attacker, target, ally or other.")
+
+
+class DraftEvent(_Draft):
+    """One event, pointing at the numbered sentences that state it."""
+
+    sentence_ids: list[int] = Field(
+        min_length=1, max_length=3, description="Numbers of the sentences that state the event."
+    )
+    sub_event_type: SubEventType = Field(description="The ACLED sub-event type.")
+    location_ar: str = Field(max_length=_NAME, description="Place name copied from the text.")
+    location_en: str = Field(max_length=_NAME, description="English name of the place.")
+    actors: list[DraftActor] = Field(
+        default_factory=list, max_length=4, description="Who acted and who was targeted."
+    )
+    killed: int | None = Field(default=None, description="Number killed, if the text gives one.")
+    wounded: int | None = Field(default=None, description="Number wounded, if given.")
+    captured: int | None = Field(default=None, description="Number captured, if given.")
+    qualifier: Qualifier = Field(
+        default="unspecified", description="exact, at_least, approximate or unspecified."
+    )
+    date_text_ar: str | None = Field(
+        default=None, max_length=40, description="Date words copied from the text, or null."
+    )
+    source_ar: str | None = Field(
+        default=None, max_length=_NAME, description="Who says it, copied from the text, or null."
+    )
+    source_en: str | None = Field(default=None, max_length=_NAME, description="Same in English.")
+    stance: Stance = Field(default="reported", description="reported, claimed or denied.")
+    summary_en: str = Field(max_length=_SENTENCE, description="One neutral English sentence.")
+    summary_ar: str = Field(max_length=_SENTENCE, description="One neutral Arabic sentence.")
+
+
+class ChunkDraft(_Draft):
+    """All events in one chunk; an empty list when the chunk reports none."""
+
+    events: list[DraftEvent] = Field(
+        default_factory=list, max_length=8, description="Events, or [] when there are none."
+    )
+
+
+class HeadlineDraft(_Draft):
+    """The article-level English headline and summaries."""
+
+    headline_en: str = Field(max_length=200, description="The headline in neutral English.")
+    summary_en: str = Field(max_length=600, description="Two or three neutral English sentences.")
+    summary_ar: str = Field(max_length=600, description="The same summary in Arabic.")

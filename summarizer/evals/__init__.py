@@ -1,0 +1,1 @@
+"""The regression eval set: gold datasets, scorers, the runner, reports and the gate."""

@@ -1,0 +1,297 @@
+"""Chunk -> grounded events, and article opening -> headline; the only caller of ``llm.py``.
+
+The model answers with :class:`~summarizer.draft.ChunkDraft`: sentence numbers plus fields.
+This module turns each draft into a public :class:`~summarizer.schema.Event` -- quoting the
+pointed sentences verbatim from the article -- grounds it (``grounding.py``), and re-asks the
+model with the reasons when something is not grounded (bounded by
+``Settings.max_grounding_reasks``). Events that still fail are kept, ``grounded=False``, with the
+reasons in ``issues``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from summarizer.dates import resolve_date
+from summarizer.document import Article, Chunk, Sentence
+from summarizer.draft import ChunkDraft, DraftEvent, HeadlineDraft
+from summarizer.grounding import figures_consistent, ground_event, non_neutral_terms
+from summarizer.llm import LLM, Attempt, LLMRequest
+from summarizer.numbers import numbers_in
+from summarizer.prompts import PromptTemplate, neutralize_delimiters
+from summarizer.schema import (
+    Actor,
+    Attribution,
+    Event,
+    Fatalities,
+    Location,
+    event_type_of,
+)
+
+__all__ = [
+    "ChunkOutcome",
+    "HeadlineOutcome",
+    "draft_to_event",
+    "extract_chunk",
+    "extract_headline",
+    "format_names",
+    "number_sentences",
+]
+
+#: Sentences of the article opening given to the headline prompt.
+HEADLINE_SENTENCES = 4
+#: Longest span (in sentences) quoted for one event; longer pointers quote the first sentence.
+MAX_QUOTED_SENTENCES = 3
+
+
+@dataclass
+class ChunkOutcome:
+    """Events of one chunk with the attempts they took."""
+
+    events: list[Event]
+    attempts: list[Attempt] = field(default_factory=list)
+    cached_calls: int = 0
+    calls: int = 0
+
+
+@dataclass
+class HeadlineOutcome:
+    """Article-level headline and summaries."""
+
+    draft: HeadlineDraft
+    warnings: list[str]
+    attempts: list[Attempt] = field(default_factory=list)
+    cached: bool = False
+
+
+def number_sentences(sentences: Sequence[Sentence]) -> str:
+    """Return the sentences as ``[1] ...`` lines, neutralised for the prompt."""
+    lines = []
+    for i, sentence in enumerate(sentences, start=1):
+        text = neutralize_delimiters(" ".join(sentence.text.split()))
+        lines.append(f"[{i}] {text}")
+    return "\n".join(lines)
+
+
+def format_names(names: Sequence[tuple[str, str]]) -> str:
+    """Return the known-names block of a prompt."""
+    if not names:
+        return "(none)"
+    return "\n".join(f"- {neutralize_delimiters(ar)} = {en}" for ar, en in names)
+
+
+def _event_id(article_id: str, start: int, end: int, draft: DraftEvent) -> str:
+    raw = f"{article_id}:{start}:{end}:{draft.sub_event_type}:{draft.location_ar}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
+
+
+def _quoted_sentences(draft: DraftEvent, chunk: Chunk) -> tuple[list[Sentence], list[str]]:
+    issues: list[str] = []
+    n = len(chunk.sentences)
+    valid = sorted({i for i in draft.sentence_ids if 1 <= i <= n})
+    invalid = [i for i in draft.sentence_ids if not 1 <= i <= n]
+    if invalid:
+        issues.append(f"sentence ids {invalid} are not in the chunk (1..{n})")
+    if not valid:
+        return [], issues
+    first, last = valid[0], valid[-1]
+    if last - first + 1 > MAX_QUOTED_SENTENCES:
+        last = first
+    return list(chunk.sentences[first - 1 : last]), issues
+
+
+def draft_to_event(draft: DraftEvent, chunk: Chunk, article: Article) -> Event:
+    """Complete a draft: quote its sentences verbatim, derive the type, resolve the date.
+
+    The returned event is not grounded yet (``grounded=False``); see
+    :func:`summarizer.grounding.ground_event`.
+    """
+    quoted, issues = _quoted_sentences(draft, chunk)
+    if quoted:
+        start, end = quoted[0].start, quoted[-1].end
+        evidence = article.text[start:end]
+        region = quoted[0].region
+    else:
+        start = end = chunk.start
+        evidence = ""
+        region = chunk.sentences[0].region if chunk.sentences else None
+        issues.append("the event points at no sentence, so it has no quote")
+    qualifier = draft.qualifier
+    figures = (draft.killed, draft.wounded, draft.captured)
+    if all(f is None for f in figures):
+        qualifier = "unspecified"
+    return Event(
+        event_id=_event_id(article.article_id, start, end, draft),
+        event_type=event_type_of(draft.sub_event_type),
+        sub_event_type=draft.sub_event_type,
+        date=resolve_date(draft.date_text_ar, article.published),
+        date_text_ar=draft.date_text_ar or None,
+        location=Location(name_ar=draft.location_ar.strip(), name_en=draft.location_en.strip()),
+        actors=[
+            Actor(name_ar=a.name_ar.strip(), name_en=a.name_en.strip(), role=a.role)
+            for a in draft.actors
+            if a.name_ar.strip() or a.name_en.strip()
+        ],
+        fatalities=Fatalities(
+            killed=_non_negative(draft.killed),
+            wounded=_non_negative(draft.wounded),
+            captured=_non_negative(draft.captured),
+            qualifier=qualifier,
+        ),
+        summary_ar=draft.summary_ar.strip(),
+        summary_en=draft.summary_en.strip(),
+        evidence_ar=evidence,
+        evidence_start=start,
+        evidence_end=end,
+        region_ar=region,
+        attribution=Attribution(
+            source_ar=(draft.source_ar or "").strip() or None,
+            source_en=(draft.source_en or "").strip() or None,
+            stance=draft.stance,
+        ),
+        grounded=False,
+        issues=issues,
+    )
+
+
+def _non_negative(value: int | None) -> int | None:
+    return value if value is None or value >= 0 else None
+
+
+def _check_event(draft: DraftEvent, chunk: Chunk, article: Article) -> Event:
+    event = draft_to_event(draft, chunk, article)
+    pointer_issues = list(event.issues)
+    grounded = ground_event(event.model_copy(update={"issues": []}), article, chunk)
+    issues = pointer_issues + list(grounded.issues)
+    wording = [f"non-neutral wording in summary_en: {t!r}" for t in
+               non_neutral_terms(grounded.summary_en)]
+    wording += [f"summary_en disagrees with the figures: {i}" for i in
+                figures_consistent(grounded.summary_en, grounded.fatalities)]
+    ok = grounded.grounded and not pointer_issues and bool(event.evidence_ar)
+    return grounded.model_copy(update={"grounded": ok, "issues": issues + wording})
+
+
+def _reask_message(events: Sequence[Event]) -> str:
+    lines = ["Some events failed the checks against the article:"]
+    for i, event in enumerate(events, start=1):
+        failing = [x for x in event.issues if not x.startswith(("non-neutral", "summary_en"))]
+        if not event.grounded and failing:
+            lines.append(f"- event {i}: " + "; ".join(failing))
+    lines.append(
+        "Answer again with the full JSON. Copy names exactly from the sentences, use only "
+        "numbers the sentences state, point at the right sentence numbers, and drop an event "
+        "the sentences do not support."
+    )
+    return "\n".join(lines)
+
+
+def _grounded_count(events: Sequence[Event]) -> int:
+    return sum(1 for e in events if e.grounded)
+
+
+async def extract_chunk(
+    chunk: Chunk,
+    article: Article,
+    llm: LLM,
+    *,
+    prompt: PromptTemplate,
+    names: Sequence[tuple[str, str]] = (),
+    max_grounding_reasks: int = 1,
+) -> ChunkOutcome:
+    """Extract, quote and ground the events of one chunk.
+
+    Args:
+        chunk: the sentences to read.
+        article: the article the chunk belongs to (quotes are sliced from its text).
+        llm: the model seam.
+        prompt: the ``events`` prompt template.
+        names: (Arabic, English) names known to occur in the chunk, given to the model.
+        max_grounding_reasks: how many times to re-ask when events are not grounded.
+
+    Returns:
+        The events (grounded or flagged) and every attempt made.
+
+    Raises:
+        LLMError: the model could not be reached or never answered with valid JSON.
+    """
+    messages = prompt.render(
+        region=", ".join(chunk.regions) or "(none)",
+        names=format_names(names),
+        sentences=number_sentences(chunk.sentences),
+    )
+    outcome = ChunkOutcome(events=[])
+    result = await llm.complete(LLMRequest(prompt, messages, ChunkDraft))
+    outcome.calls += 1
+    outcome.cached_calls += int(result.cached)
+    outcome.attempts.extend(result.attempts)
+    events = [_check_event(d, chunk, article) for d in result.value.events]
+
+    answer = result.value
+    for _ in range(max_grounding_reasks):
+        if all(e.grounded for e in events):
+            break
+        messages = [
+            *messages,
+            {"role": "assistant", "content": answer.model_dump_json()},
+            {"role": "user", "content": _reask_message(events)},
+        ]
+        retry = await llm.complete(LLMRequest(prompt, messages, ChunkDraft))
+        outcome.calls += 1
+        outcome.cached_calls += int(retry.cached)
+        outcome.attempts.extend(retry.attempts)
+        candidate = [_check_event(d, chunk, article) for d in retry.value.events]
+        # Keep the re-asked answer unless it grounds fewer events (a re-ask must not lose work).
+        if _grounded_count(candidate) >= _grounded_count(events):
+            events, answer = candidate, retry.value
+    outcome.events = events
+    return outcome
+
+
+def _opening(article: Article, sentences: Sequence[Sentence]) -> str:
+    chosen = sentences[:HEADLINE_SENTENCES]
+    return "\n".join(neutralize_delimiters(" ".join(s.text.split())) for s in chosen)
+
+
+def _summary_warnings(draft: HeadlineDraft, article: Article) -> list[str]:
+    stated = numbers_in(article.text)
+    warnings = []
+    for name, text in (("headline_en", draft.headline_en), ("summary_en", draft.summary_en),
+                       ("summary_ar", draft.summary_ar)):
+        for number in sorted(numbers_in(text) - stated):
+            warnings.append(f"{name} states {number}, which the article does not")
+        for term in non_neutral_terms(text) if name != "summary_ar" else []:
+            warnings.append(f"{name} uses non-neutral wording {term!r}")
+    return warnings
+
+
+async def extract_headline(
+    article: Article,
+    sentences: Sequence[Sentence],
+    llm: LLM,
+    *,
+    prompt: PromptTemplate,
+    names: Sequence[tuple[str, str]] = (),
+) -> HeadlineOutcome:
+    """Ask for the English headline and bilingual summary of an article's opening.
+
+    Numbers the answer states that the article does not are reported as warnings.
+
+    Raises:
+        LLMError: the model could not be reached or never answered with valid JSON.
+    """
+    messages = prompt.render(names=format_names(names), text=_opening(article, sentences))
+    result = await llm.complete(LLMRequest(prompt, messages, HeadlineDraft))
+    return HeadlineOutcome(
+        draft=result.value,
+        warnings=_summary_warnings(result.value, article),
+        attempts=list(result.attempts),
+        cached=result.cached,
+    )
+
+
+def draft_json(draft: ChunkDraft) -> str:
+    """Return a draft as compact JSON (used by tests and the eval runner)."""
+    return json.dumps(draft.model_dump(), ensure_ascii=False)

@@ -1,0 +1,142 @@
+"""Prompt templates as data: ``prompts/<name>/<version>.yaml``, versioned and hashed.
+
+A template holds a fixed ``system`` text and a ``user`` text with ``$placeholders``
+(:class:`string.Template`, so JSON braces in prompts need no escaping). The SHA-256 of the file
+is stamped on every output. Article text is neutralised before it is placed between the
+``<<<ARTICLE`` / ``ARTICLE>>>`` delimiters so an article cannot close its own delimiter.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import re
+from pathlib import Path
+from string import Template
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from summarizer.errors import ConfigError
+from summarizer.schema import PromptStamp
+
+__all__ = [
+    "PromptTemplate",
+    "diff_prompts",
+    "list_prompts",
+    "load_prompt",
+    "neutralize_delimiters",
+    "prompts_dir",
+]
+
+_DELIMITER = re.compile(r"<{2,}|>{2,}|ARTICLE>|<ARTICLE", re.IGNORECASE)
+
+
+def prompts_dir() -> Path:
+    """Return the directory holding the prompt files (packaged copy, else the repo's)."""
+    packaged = Path(__file__).parent / "_prompts"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "prompts"
+
+
+def neutralize_delimiters(text: str) -> str:
+    """Return ``text`` with anything that could close or open a prompt delimiter defused."""
+    return _DELIMITER.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
+
+
+class PromptTemplate(BaseModel):
+    """One version of one prompt."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Prompt name, e.g. 'events'.")
+    version: str = Field(description="Version string, e.g. '1'.")
+    description: str = Field(default="", description="What the prompt does.")
+    max_tokens: int = Field(gt=0, description="Bound on the generated tokens.")
+    temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
+    system: str = Field(description="Fixed system message (kept byte-identical across calls).")
+    user: str = Field(description="User message template with $placeholders.")
+    sha256: str = Field(default="", description="SHA-256 of the file, filled on load.")
+
+    @property
+    def stamp(self) -> PromptStamp:
+        """Return the name/version/hash stamp written on outputs."""
+        return PromptStamp(name=self.name, version=self.version, sha256=self.sha256[:16])
+
+    def render(self, **values: str) -> list[dict[str, str]]:
+        """Return chat messages with ``values`` substituted into the user template.
+
+        Raises:
+            ConfigError: when the template names a placeholder that was not given.
+        """
+        try:
+            user = Template(self.user).substitute(values)
+        except KeyError as e:
+            raise ConfigError(
+                f"prompt {self.name}@{self.version} needs a value for ${e.args[0]}"
+            ) from e
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+
+def _version_key(path: Path) -> tuple[int, str]:
+    stem = path.stem
+    return (int(stem), stem) if stem.isdigit() else (-1, stem)
+
+
+def list_prompts(directory: Path | None = None) -> dict[str, list[str]]:
+    """Return every prompt name with its versions, oldest first."""
+    directory = directory or prompts_dir()
+    found: dict[str, list[str]] = {}
+    for sub in sorted(p for p in directory.iterdir() if p.is_dir()):
+        versions = sorted(sub.glob("*.yaml"), key=_version_key)
+        if versions:
+            found[sub.name] = [v.stem for v in versions]
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _load(directory: Path, name: str, version: str | None) -> PromptTemplate:
+    versions = list_prompts(directory).get(name)
+    if not versions:
+        raise ConfigError(f"no prompt named {name!r} in {directory}")
+    chosen = version or versions[-1]
+    if chosen not in versions:
+        raise ConfigError(
+            f"prompt {name!r} has no version {chosen!r} (available: {', '.join(versions)})"
+        )
+    path = directory / name / f"{chosen}.yaml"
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+        template = PromptTemplate.model_validate(data)
+    except (yaml.YAMLError, ValidationError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not a valid prompt file: {e}") from e
+    if template.name != name or template.version != chosen:
+        raise ConfigError(f"{path}: name/version inside the file do not match its path")
+    return template.model_copy(update={"sha256": hashlib.sha256(raw).hexdigest()})
+
+
+def load_prompt(
+    name: str, version: str | None = None, *, directory: Path | None = None
+) -> PromptTemplate:
+    """Load prompt ``name`` at ``version`` (the latest when None).
+
+    Raises:
+        ConfigError: unknown name or version, or an invalid file.
+    """
+    return _load(directory or prompts_dir(), name, version)
+
+
+def diff_prompts(name: str, old: str, new: str, *, directory: Path | None = None) -> str:
+    """Return a unified diff between two versions of a prompt."""
+    a = load_prompt(name, old, directory=directory)
+    b = load_prompt(name, new, directory=directory)
+    lines_a = yaml.safe_dump(a.model_dump(exclude={"sha256"}), allow_unicode=True).splitlines()
+    lines_b = yaml.safe_dump(b.model_dump(exclude={"sha256"}), allow_unicode=True).splitlines()
+    return "\n".join(
+        difflib.unified_diff(
+            lines_a, lines_b, f"{name}@{old}", f"{name}@{new}", lineterm=""
+        )
+    )
