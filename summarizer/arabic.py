@@ -100,6 +100,7 @@ _TERMINATORS = frozenset(".!?؟؛۔…")
 #: Closing quotes and brackets that belong to the sentence they follow.
 _CLOSERS = frozenset("\"')]}»”’›")
 _COMMAS = frozenset(",،")
+_NON_SPACE = re.compile(r"\S")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # A digest header: a short name (no sentence punctuation, no colon) followed by "::".
 _REGION_HEADER = re.compile(r"^\s*([^:.!?؟؛\n\r]{1,60}?)\s*::\s*$")
@@ -236,7 +237,12 @@ def _ends_sentence(line: str, i: int) -> bool:
         return True
     # "J. Smith", "Dr. Ahmad": an initial or a title, when more text follows on the line.
     is_abbreviation = len(word) == 1 or word.lower() in _ABBREVIATIONS
-    return not (is_abbreviation and line[i + 1 :].strip() != "")
+    return not (is_abbreviation and _text_follows(line, i + 1))
+
+
+def _text_follows(line: str, start: int) -> bool:
+    """Return whether ``line[start:]`` holds anything but whitespace."""
+    return _NON_SPACE.search(line, start) is not None
 
 
 def _is_latin_letter(char: str) -> bool:

@@ -87,9 +87,15 @@ def _cluster_line(cluster: EventCluster, cite: _Citations, quotes: dict[str, int
     sources = sorted({_claimant(m) for m in grounded})
     citations = " ".join(cite.cite(m, quotes) for m in grounded)
     text = cluster.summary_en.rstrip(".")
+    doubtful = [m for m in cluster.members if not m.grounded]
+    unverified = (
+        f" Not grounded, not counted: {' '.join(cite.cite(m, quotes) for m in doubtful)}"
+        if doubtful else ""
+    )
     return (
         f"- **{cluster.sub_event_type}**, {where}{mark}{date}: {text}."
         f"{_figures_line(cluster, cite, quotes)} According to {', '.join(sources)}. {citations}"
+        f"{unverified}"
     )
 
 
@@ -120,11 +126,11 @@ def render_markdown(briefing: Briefing) -> str:
     if unverified:
         lines += ["", "## Unverified (not grounded in the source; not presented as fact)", ""]
         for c in unverified:
-            m = c.members[0]
-            lines.append(
-                f"- {c.sub_event_type}, {c.location.name_en or c.location.name_ar}: "
-                f"model said \"{c.summary_en}\" {cite.cite(m, quotes)}"
-            )
+            for m in c.members:
+                lines.append(
+                    f"- {c.sub_event_type} at {c.location.name_ar or '?'} (model's reading; "
+                    f"see the quote and its issues) {cite.cite(m, quotes)}"
+                )
     lines += ["", "## Articles", ""]
     for i, a in enumerate(briefing.articles, start=1):
         if a.status == "failed":

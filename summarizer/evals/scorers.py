@@ -1,0 +1,531 @@
+"""Scorers: small pure functions comparing one article's output with its gold.
+
+Every scorer returns a :class:`Score`: a value in ``[0, 1]`` (None when there is nothing to
+measure) and a reason a person can read. A score also carries ``hits``/``total`` so a run's
+metric is the *micro* average over all cases (sum of hits over sum of totals), not an average
+of per-article ratios that would let a one-event article weigh as much as a digest.
+
+**Matching rule** (:func:`match_events`). Gold evidence strings are located in the article
+(:func:`gold_spans`). A predicted event is a *candidate* for a gold event when its evidence span
+``[evidence_start, evidence_end)`` overlaps one of the gold event's evidence spans and the two
+have the same ``event_type``. Candidate pairs are ranked by (1) the share of the gold evidence
+the prediction covers, (2) place agreement (:func:`place_agrees`), the tie-breaker when one
+sentence holds several events, (3) overlapping characters, then (4) gold and prediction order;
+pairs are taken greedily, one-to-one. Gold duplicates (``duplicate_of``) are separate gold
+mentions: a system that merges a lede with its body report finds one of the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from summarizer.arabic import normalize
+from summarizer.grounding import figures_consistent, find_quote, name_core, non_neutral_terms
+from summarizer.schema import ArticleSummary, Event
+
+from .dataset import EvalCase, FakesGold, GoldEvent, GoldLocation
+
+__all__ = [
+    "FIELD_CHECKS",
+    "Match",
+    "Matching",
+    "Score",
+    "actors_agree",
+    "attribution_agrees",
+    "date_agrees",
+    "event_scores",
+    "evidence_verbatim_rate",
+    "fakes_scores",
+    "field_accuracy",
+    "figures_agree",
+    "figures_consistency_rate",
+    "gold_spans",
+    "grounding_rate",
+    "match_events",
+    "neutral_language_rate",
+    "place_agrees",
+    "qualifier_agrees",
+    "schema_valid",
+    "score_case",
+    "sub_type_agrees",
+    "type_accuracy",
+]
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Score:
+    """One measurement: ``value`` in [0, 1] or None (nothing to measure), and why."""
+
+    value: float | None
+    reason: str
+    hits: float = 0.0
+    total: int = 0
+
+    @classmethod
+    def ratio(cls, hits: float, total: int, reason: str) -> Score:
+        """Return ``hits / total`` (None when ``total`` is 0) with ``reason``."""
+        return cls(hits / total if total else None, reason, hits, total)
+
+
+def _fmt(score: float | None) -> str:
+    return "n/a" if score is None else f"{score:.2f}"
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------------------------
+
+
+def gold_spans(text: str, events: Sequence[GoldEvent]) -> list[tuple[Span, ...]]:
+    """Return the character spans of every gold event's evidence strings in ``text``.
+
+    Digests repeat sentences, so a string may occur more than once: gold events are in reading
+    order, so each event's first string is taken at its first occurrence at or after the
+    previous event's first span (falling back to the first occurrence), and its further strings
+    at the occurrence nearest that span. A string not in the text gives no span.
+    """
+    spans: list[tuple[Span, ...]] = []
+    cursor = 0
+    for event in events:
+        found: list[Span] = []
+        first = event.evidence_ar[0]
+        start = text.find(first, cursor)
+        if start < 0:
+            start = text.find(first)
+        if start >= 0:
+            found.append((start, start + len(first)))
+            cursor = start
+        anchor = found[0][0] if found else None
+        for extra in event.evidence_ar[1:]:
+            span = find_quote(text, extra, near=anchor)
+            if span is not None:
+                found.append(span)
+        spans.append(tuple(found))
+    return spans
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+@dataclass(frozen=True)
+class Match:
+    """A gold event paired with a predicted event."""
+
+    gold: int
+    predicted: int
+    coverage: float
+    overlap: int
+    place: bool
+
+
+@dataclass(frozen=True)
+class Matching:
+    """The one-to-one pairing of gold and predicted events of one article."""
+
+    pairs: tuple[Match, ...]
+    unmatched_gold: tuple[int, ...]
+    unmatched_predicted: tuple[int, ...]
+
+
+def match_events(
+    gold: Sequence[GoldEvent], predicted: Sequence[Event], article_text: str
+) -> Matching:
+    """Pair gold and predicted events by the matching rule of this module's docstring.
+
+    Args:
+        gold: the article's gold events, in reading order.
+        predicted: the system's events.
+        article_text: the article the gold evidence is located in.
+
+    Returns:
+        The pairs (in gold order) and the indices left unmatched on each side.
+    """
+    spans = gold_spans(article_text, gold)
+    candidates: list[tuple[tuple[float, int, int, int, int], Match]] = []
+    for gi, (g, g_spans) in enumerate(zip(gold, spans, strict=True)):
+        length = sum(e - s for s, e in g_spans)
+        for pi, p in enumerate(predicted):
+            if p.event_type != g.event_type:
+                continue
+            pred_span = (p.evidence_start, max(p.evidence_end, p.evidence_start))
+            overlap = sum(_overlap(pred_span, s) for s in g_spans)
+            if overlap <= 0:
+                continue
+            coverage = round(overlap / length, 3) if length else 0.0
+            place = place_agrees(g, p)[0]
+            key = (-coverage, -int(place), -overlap, gi, pi)
+            candidates.append((key, Match(gi, pi, coverage, overlap, place)))
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs: list[Match] = []
+    for _, match in sorted(candidates, key=lambda c: c[0]):
+        if match.gold in used_gold or match.predicted in used_pred:
+            continue
+        used_gold.add(match.gold)
+        used_pred.add(match.predicted)
+        pairs.append(match)
+    pairs.sort(key=lambda m: m.gold)
+    return Matching(
+        pairs=tuple(pairs),
+        unmatched_gold=tuple(i for i in range(len(gold)) if i not in used_gold),
+        unmatched_predicted=tuple(i for i in range(len(predicted)) if i not in used_pred),
+    )
+
+
+def event_scores(matching: Matching) -> dict[str, Score]:
+    """Return event precision, recall and F1 of one article's matching."""
+    matched = len(matching.pairs)
+    n_pred = matched + len(matching.unmatched_predicted)
+    n_gold = matched + len(matching.unmatched_gold)
+    precision = Score.ratio(matched, n_pred, f"{matched} of {n_pred} predicted events match gold")
+    recall = Score.ratio(matched, n_gold, f"{matched} of {n_gold} gold events found")
+    return {
+        "event_precision": precision,
+        "event_recall": recall,
+        "event_f1": f1_score(precision.value, recall.value),
+    }
+
+
+def f1_score(precision: float | None, recall: float | None) -> Score:
+    """Return the harmonic mean of precision and recall (None if either is unmeasured)."""
+    if precision is None or recall is None:
+        return Score(None, f"precision {_fmt(precision)}, recall {_fmt(recall)}")
+    value = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+    return Score(value, f"F1 of precision {precision:.2f} and recall {recall:.2f}")
+
+
+# --------------------------------------------------------------------------------------------
+# Field agreement of a matched pair
+# --------------------------------------------------------------------------------------------
+
+Check = Callable[[GoldEvent, Event], tuple[bool, str]]
+
+
+def _same_en(a: str | None, b: str | None) -> bool:
+    return bool(a and b and a.strip().casefold() == b.strip().casefold())
+
+
+def _contains_ar(a: str | None, b: str | None) -> bool:
+    """Return True when the normalised Arabic names contain one another (clitics stripped)."""
+    if not a or not b:
+        return False
+    x, y = name_core(a), name_core(b)
+    return bool(x and y and (x in y or y in x))
+
+
+def _place_ok(gold: GoldLocation, event: Event) -> bool:
+    return _contains_ar(gold.name_ar, event.location.name_ar) or _same_en(
+        gold.name_en, event.location.name_en
+    )
+
+
+def place_agrees(gold: GoldEvent, event: Event) -> tuple[bool, str]:
+    """Return whether the places agree.
+
+    They agree when the normalised Arabic names (clitics and ``ال`` stripped) contain one
+    another, or the English names are equal ignoring case; the gold's ``other_locations``
+    count as alternatives (GUIDELINES section 1).
+    """
+    places = [gold.location, *gold.other_locations]
+    ok = any(_place_ok(p, event) for p in places)
+    return ok, f"gold {gold.location.name_en!r} vs {event.location.name_en!r}"
+
+
+def sub_type_agrees(gold: GoldEvent, event: Event) -> tuple[bool, str]:
+    """Return whether the ACLED sub-event types are equal."""
+    return gold.sub_event_type == event.sub_event_type, (
+        f"gold {gold.sub_event_type!r} vs {event.sub_event_type!r}"
+    )
+
+
+def _actor_keys(names: Sequence[tuple[str, str]]) -> tuple[set[str], set[str]]:
+    return ({name_core(ar) for ar, _ in names if name_core(ar)},
+            {en.strip().casefold() for _, en in names if en.strip()})
+
+
+def actors_agree(gold: GoldEvent, event: Event) -> tuple[bool, str]:
+    """Return whether the actor lists share a name.
+
+    Names are compared by normalised Arabic core or case-insensitive English name; two empty
+    lists agree, one empty list does not agree with a non-empty one.
+    """
+    g = [(a.name_ar, a.name_en) for a in gold.actors]
+    p = [(a.name_ar, a.name_en) for a in event.actors]
+    reason = f"gold {[en for _, en in g]} vs {[en for _, en in p]}"
+    if not g or not p:
+        return not g and not p, reason
+    g_ar, g_en = _actor_keys(g)
+    p_ar, p_en = _actor_keys(p)
+    return bool(g_ar & p_ar or g_en & p_en), reason
+
+
+def _figures(f: object) -> tuple[int | None, int | None, int | None]:
+    return (getattr(f, "killed", None), getattr(f, "wounded", None), getattr(f, "captured", None))
+
+
+def figures_agree(gold: GoldEvent, event: Event) -> tuple[bool, str]:
+    """Return whether killed, wounded and captured are all equal (null equals null)."""
+    g, p = _figures(gold.fatalities), _figures(event.fatalities)
+    return g == p, f"gold k/w/c {g} vs {p}"
+
+
+def qualifier_agrees(gold: GoldEvent, event: Event) -> tuple[bool, str]:
+    """Return whether the fatality qualifiers are equal."""
+    g, p = gold.fatalities.qualifier, event.fatalities.qualifier
+    return g == p, f"gold {g!r} vs {p!r}"
+
+
+def attribution_agrees(gold: GoldEvent, event: Event) -> tuple[bool, str]:
+    """Return whether source and stance agree.
+
+    Sources agree when both are null, or the Arabic names contain one another after
+    normalisation, or the English names are equal ignoring case.
+    """
+    g, p = gold.attribution, event.attribution
+    if g.source_ar is None and g.source_en is None:
+        source_ok = p.source_ar is None and p.source_en is None
+    else:
+        source_ok = _contains_ar(g.source_ar, p.source_ar) or _same_en(g.source_en, p.source_en)
+    ok = source_ok and g.stance == p.stance
+    return ok, f"gold {g.source_en!r}/{g.stance} vs {p.source_en!r}/{p.stance}"
+
+
+def date_agrees(gold: GoldEvent, event: Event) -> tuple[bool, str]:
+    """Return whether the date words agree: both null, or one contains the other (normalised)."""
+    g, p = gold.date_text_ar, event.date_text_ar
+    if not g or not p:
+        return not g and not p, f"gold {g!r} vs {p!r}"
+    x, y = normalize(g), normalize(p)
+    return x in y or y in x, f"gold {g!r} vs {p!r}"
+
+
+#: Metric name -> field check, in report order.
+FIELD_CHECKS: dict[str, Check] = {
+    "sub_type_accuracy": sub_type_agrees,
+    "place_accuracy": place_agrees,
+    "actor_accuracy": actors_agree,
+    "figure_accuracy": figures_agree,
+    "qualifier_accuracy": qualifier_agrees,
+    "attribution_accuracy": attribution_agrees,
+    "date_accuracy": date_agrees,
+}
+
+
+def field_accuracy(
+    name: str, check: Check, pairs: Sequence[tuple[GoldEvent, Event]]
+) -> Score:
+    """Return the share of matched pairs on which ``check`` agrees; the reason lists misses."""
+    misses: list[str] = []
+    hits = 0
+    for gold, event in pairs:
+        ok, why = check(gold, event)
+        if ok:
+            hits += 1
+        else:
+            misses.append(f"{gold.gold_id}: {why}")
+    reason = f"{hits} of {len(pairs)} matched events agree on {name.removesuffix('_accuracy')}"
+    if misses:
+        reason += "; " + "; ".join(misses[:3]) + (" ..." if len(misses) > 3 else "")
+    return Score.ratio(hits, len(pairs), reason)
+
+
+def type_accuracy(
+    gold: Sequence[GoldEvent], predicted: Sequence[Event], article_text: str
+) -> Score:
+    """Return the share of located gold events whose nearest prediction has the right type.
+
+    The matching rule requires equal types, so this is measured on a looser pairing: each gold
+    event with at least one overlapping prediction (of any type) is compared with the
+    prediction overlapping it most.
+    """
+    hits = total = 0
+    misses: list[str] = []
+    for g, g_spans in zip(gold, gold_spans(article_text, gold), strict=True):
+        best: tuple[int, Event] | None = None
+        for p in predicted:
+            overlap = sum(_overlap((p.evidence_start, p.evidence_end), s) for s in g_spans)
+            if overlap > 0 and (best is None or overlap > best[0]):
+                best = (overlap, p)
+        if best is None:
+            continue
+        total += 1
+        if best[1].event_type == g.event_type:
+            hits += 1
+        else:
+            misses.append(f"{g.gold_id}: gold {g.event_type!r} vs {best[1].event_type!r}")
+    reason = f"{hits} of {total} located gold events have the right event type"
+    if misses:
+        reason += "; " + "; ".join(misses[:3])
+    return Score.ratio(hits, total, reason)
+
+
+# --------------------------------------------------------------------------------------------
+# Output-only checks
+# --------------------------------------------------------------------------------------------
+
+
+def grounding_rate(events: Sequence[Event]) -> Score:
+    """Return the share of predicted events marked ``grounded``."""
+    hits = sum(1 for e in events if e.grounded)
+    return Score.ratio(hits, len(events), f"{hits} of {len(events)} events grounded")
+
+
+def evidence_verbatim_rate(events: Sequence[Event], article_text: str) -> Score:
+    """Return the share of events whose quote is verbatim at its offsets (100% by construction)."""
+    bad = [e.event_id for e in events
+           if not e.evidence_ar or article_text[e.evidence_start:e.evidence_end] != e.evidence_ar]
+    hits = len(events) - len(bad)
+    reason = f"{hits} of {len(events)} quotes are verbatim at their offsets"
+    if bad:
+        reason += f"; not: {', '.join(bad[:3])}"
+    return Score.ratio(hits, len(events), reason)
+
+
+def neutral_language_rate(summary: ArticleSummary) -> Score:
+    """Return the share of English summaries (article and events) free of partisan terms."""
+    texts = [summary.summary_en] if summary.summary_en.strip() else []
+    texts += [e.summary_en for e in summary.events]
+    found = [t for text in texts for t in non_neutral_terms(text)]
+    hits = sum(1 for text in texts if not non_neutral_terms(text))
+    reason = f"{hits} of {len(texts)} English summaries neutral"
+    if found:
+        reason += f"; terms: {', '.join(sorted(set(found)))}"
+    return Score.ratio(hits, len(texts), reason)
+
+
+def figures_consistency_rate(events: Sequence[Event]) -> Score:
+    """Return the share of events whose ``summary_en`` states the same figures as the event."""
+    issues = [(e.event_id, figures_consistent(e.summary_en, e.fatalities)) for e in events]
+    bad = [f"{eid}: {i[0]}" for eid, i in issues if i]
+    hits = len(events) - len(bad)
+    reason = f"{hits} of {len(events)} summaries agree with their figures"
+    if bad:
+        reason += "; " + "; ".join(bad[:2])
+    return Score.ratio(hits, len(events), reason)
+
+
+def schema_valid(output: ArticleSummary | None, error: str | None) -> Score:
+    """Return 1 when the case produced a valid, non-failed output, else 0 with the reason."""
+    if output is None:
+        return Score(0.0, f"no valid output: {error or 'unknown error'}", 0, 1)
+    if output.status == "failed":
+        return Score(0.0, f"article failed: {output.error}", 0, 1)
+    return Score(1.0, "output validated", 1, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# FA-KES (article-level coded facts)
+# --------------------------------------------------------------------------------------------
+
+
+def fakes_scores(gold: FakesGold, events: Sequence[Event]) -> dict[str, Score]:
+    """Score an article's events against FA-KES coded facts (one incident per article).
+
+    * location: some event's ``admin1_en`` or ``name_en`` equals (ignoring case) the coded
+      governorate or one of its ``admin1_alternatives``;
+    * casualty total: the coded ``killed.total`` equals one event's ``killed`` or the sum of
+      ``killed`` over the events; a coded 0 often means "not stated", so it is not measured;
+    * actor: a coded perpetrator is among the events' ``attacker`` actors (English name,
+      ignoring case); not measured when the corpus says "unknown";
+    * sub-type: some event's sub-type is among the cause of death's hints; not measured when
+      there are none.
+    """
+    wanted = {x.casefold() for x in (gold.location.name_en, gold.location.admin1_en,
+                                     *gold.location.admin1_alternatives) if x}
+    said = {x.casefold() for e in events for x in (e.location.admin1_en, e.location.name_en) if x}
+    loc_ok = bool(wanted & said)
+    scores = {"fakes_location_accuracy": Score(
+        float(loc_ok), f"gold {gold.location.name_en!r} vs {sorted(said) or 'no places'}",
+        float(loc_ok), 1)}
+
+    total = gold.killed.total
+    killed = [e.fatalities.killed for e in events if e.fatalities.killed is not None]
+    if total == 0:
+        scores["fakes_casualty_accuracy"] = Score(None, "coded total is 0 (often 'not stated')")
+    else:
+        ok = total in killed or sum(killed) == total
+        scores["fakes_casualty_accuracy"] = Score(
+            float(ok), f"gold total {total} vs killed {killed or 'none'}", float(ok), 1)
+
+    if not gold.actor.name_en:
+        scores["fakes_actor_accuracy"] = Score(None, "perpetrator coded as unknown")
+    else:
+        attackers = {a.name_en.casefold() for e in events for a in e.actors
+                     if a.role == "attacker"}
+        ok = any(n.casefold() in attackers for n in gold.actor.name_en)
+        scores["fakes_actor_accuracy"] = Score(
+            float(ok), f"gold {gold.actor.name_en} vs attackers {sorted(attackers) or 'none'}",
+            float(ok), 1)
+
+    hints = gold.cause_of_death.sub_event_type_hints
+    if not hints:
+        scores["fakes_sub_type_accuracy"] = Score(None, "cause of death coded as unknown")
+    else:
+        ok = any(e.sub_event_type in hints for e in events)
+        scores["fakes_sub_type_accuracy"] = Score(
+            float(ok), f"hints {hints} vs {sorted({e.sub_event_type for e in events})}",
+            float(ok), 1)
+    return scores
+
+
+# --------------------------------------------------------------------------------------------
+# One case
+# --------------------------------------------------------------------------------------------
+
+
+def score_case(
+    case: EvalCase, output: ArticleSummary | None, error: str | None = None
+) -> dict[str, Score]:
+    """Return every metric of one case (a missing or failed output predicts no events).
+
+    Args:
+        case: the article and its gold.
+        output: the system's output, None when it did not validate or the run raised.
+        error: why there is no output.
+
+    Returns:
+        Metric name -> score; see :data:`summarizer.evals.gate.METRICS` for the names.
+    """
+    ok = output is not None and output.status == "ok"
+    events: list[Event] = list(output.events) if ok and output is not None else []
+    text = case.article.text
+    scores: dict[str, Score] = {"schema_valid_rate": schema_valid(output, error)}
+    if isinstance(case.gold, FakesGold):
+        scores.update(fakes_scores(case.gold, events))
+    else:
+        gold = case.gold_events
+        matching = match_events(gold, events, text)
+        scores.update(event_scores(matching))
+        scores["type_accuracy"] = type_accuracy(gold, events, text)
+        pairs = [(gold[m.gold], events[m.predicted]) for m in matching.pairs]
+        for name, check in FIELD_CHECKS.items():
+            scores[name] = field_accuracy(name, check, pairs)
+    scores["grounding_rate"] = grounding_rate(events)
+    scores["evidence_verbatim_rate"] = evidence_verbatim_rate(events, text)
+    if ok and output is not None:
+        scores["neutral_language_rate"] = neutral_language_rate(output)
+    scores["figures_consistency_rate"] = figures_consistency_rate(events)
+    return scores
+
+
+def aggregate(case_scores: Sequence[Mapping[str, Score]]) -> dict[str, Score]:
+    """Return the micro average of every metric over cases (F1 from the pooled P and R)."""
+    names: list[str] = []
+    for scores in case_scores:
+        names += [n for n in scores if n not in names]
+    result: dict[str, Score] = {}
+    for name in names:
+        if name == "event_f1":
+            continue
+        parts = [s[name] for s in case_scores if name in s]
+        hits = sum(p.hits for p in parts)
+        total = sum(p.total for p in parts)
+        result[name] = Score.ratio(hits, total, f"{hits:g} of {total} over {len(parts)} cases")
+    if "event_precision" in result:
+        result["event_f1"] = f1_score(result["event_precision"].value,
+                                      result["event_recall"].value)
+    return result

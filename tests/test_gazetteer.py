@@ -1,0 +1,147 @@
+import hashlib
+import json
+from importlib import resources
+
+import pytest
+
+from summarizer.gazetteer import MAJOR_CITY_POPULATION, Gazetteer, Place, decide
+
+GOVERNORATES = {
+    "Aleppo", "Damascus", "Rural Damascus", "Daraa", "Deir ez-Zor", "Hama", "Al-Hasakah",
+    "Homs", "Idlib", "Latakia", "Quneitra", "Raqqa", "As-Suwayda", "Tartus",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _place(
+    pid: str, name_en: str, name_ar: str, kind: str, admin1: str | None, **kw: object
+) -> Place:
+    return Place.model_validate(
+        {"id": pid, "name_en": name_en, "name_ar": name_ar, "kind": kind, "admin1_en": admin1, **kw}
+    )
+
+
+def test_packaged_gazetteer_has_the_fourteen_canonical_governorates(gaz: Gazetteer) -> None:
+    names = {p.name_en for p in gaz.places if p.kind == "governorate"}
+    assert names == GOVERNORATES
+    assert all(
+        p.admin1_en in GOVERNORATES for p in gaz.places if p.country == "Syria" and p.admin1_en
+    )
+
+
+def test_load_is_cached(gaz: Gazetteer) -> None:
+    assert Gazetteer.load() is gaz
+
+
+@pytest.mark.parametrize(
+    ("name", "name_en", "kind", "admin1"),
+    [
+        ("ديرالزور", "Deir ez-Zor", "governorate", "Deir ez-Zor"),
+        ("دير الزور", "Deir ez-Zor", "governorate", "Deir ez-Zor"),
+        ("دیرالزور", "Deir ez-Zor", "governorate", "Deir ez-Zor"),  # Persian yeh
+        ("حماه", "Hama", "governorate", "Hama"),
+        ("حماة", "Hama", "governorate", "Hama"),
+        ("الحسکة", "Al-Hasakah", "governorate", "Al-Hasakah"),  # Persian kaf
+        ("ريف دمشق", "Rural Damascus", "governorate", "Rural Damascus"),
+        ("ادلب", "Idlib", "governorate", "Idlib"),
+        ("إدلب", "Idlib", "governorate", "Idlib"),
+        ("الرقة", "Raqqa", "governorate", "Raqqa"),
+        ("درعا", "Daraa", "governorate", "Daraa"),
+        ("حمص", "Homs", "governorate", "Homs"),
+        ("حلب", "Aleppo", "governorate", "Aleppo"),
+        ("تدمر", "Palmyra", "populated_place", "Homs"),
+        ("البوكمال", "Abu Kamal", "populated_place", "Deir ez-Zor"),
+        ("البو كمال", "Abu Kamal", "populated_place", "Deir ez-Zor"),
+        ("الميادين", "Al-Mayadin", "populated_place", "Deir ez-Zor"),
+        ("مدينة تدمر", "Palmyra", "populated_place", "Homs"),
+        ("حَمَاة", "Hama", "governorate", "Hama"),  # diacritics
+        ("حـمـص", "Homs", "governorate", "Homs"),  # tatweel
+    ],
+)
+def test_resolve_spelling_variants(
+    gaz: Gazetteer, name: str, name_en: str, kind: str, admin1: str
+) -> None:
+    r = gaz.resolve(name)
+    assert r.status == "matched"
+    assert r.place is not None
+    assert (r.place.name_en, r.place.kind, r.place.admin1_en) == (name_en, kind, admin1)
+
+
+def test_governorate_wins_but_city_and_district_stay_listed(gaz: Gazetteer) -> None:
+    r = gaz.resolve("حمص")
+    assert r.rule == "governorate"
+    assert {p.kind for p in r.matches} >= {"governorate", "district", "populated_place"}
+
+
+def test_name_shared_across_governorates_is_reported_ambiguous(gaz: Gazetteer) -> None:
+    r = gaz.resolve("صوران")  # subdistricts (and towns) in Aleppo and in Hama
+    assert r.status == "ambiguous" and r.ambiguous
+    assert r.place is None
+    assert {p.admin1_en for p in r.candidates} == {"Aleppo", "Hama"}
+    assert r.canonical_en == "Suran"
+
+
+def test_unknown_name_is_not_found(gaz: Gazetteer) -> None:
+    r = gaz.resolve("مدينة لا وجود لها")
+    assert r.status == "not_found" and r.place is None and r.candidates == ()
+
+
+def test_tie_break_rules_on_synthetic_places() -> None:
+    a = _place("t:a", "Hamra", "الحمرا", "subdistrict", "Hama")
+    b = _place("t:b", "Hamra", "الحمرا", "subdistrict", "Homs")
+    assert decide("x", [a, b]).status == "ambiguous"
+    gov = _place("t:g", "Hamra Gov", "الحمرا", "governorate", "Hamra Gov")
+    assert decide("x", [a, b, gov]).place == gov
+    city = _place(
+        "t:c", "Hamra City", "الحمرا", "populated_place", "Homs", population=MAJOR_CITY_POPULATION
+    )
+    r = decide("x", [a, b, city])
+    assert (r.place, r.rule) == (city, "major_city")
+    small = city.model_copy(update={"population": MAJOR_CITY_POPULATION - 1})
+    assert decide("x", [a, b, small]).status == "ambiguous"
+    assert decide("x", [b, small]).place == small  # same governorate: town over subdistrict
+
+
+def test_curated_foreign_place_has_no_governorate(gaz: Gazetteer) -> None:
+    r = gaz.resolve("جرود عرسال")
+    assert r.place is not None
+    assert (r.place.country, r.place.admin1_en, r.place.reviewed) == ("Lebanon", None, True)
+    assert r.place.latitude is None
+
+
+SEED_PLACES = [
+    "حميمة", "عقيربات", "جوبر", "داريا", "مسكنة", "القريتين", "الشدادي", "عين عيسى", "تل أبيض",
+    "رأس العين", "خنيفيس", "الشهابات", "المقالع", "جرود القلمون", "فليطة", "جرود عرسال",
+    "حقل التيم", "مطار ديرالزور العسكري", "الغوطة الشرقية", "حرستا", "دوما", "كوباني",
+    "قاعدة حميميم", "مطار تدمر", "دركوش", "أبو الظهور", "دارة عزة", "حربنفسة", "البادية السورية",
+    "السويداء", "القنيطرة", "اللاذقية", "تل حلف", "القلمون الغربي", "الموصل",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SEED_PLACES)
+def test_seed_place_names_resolve(gaz: Gazetteer, name: str) -> None:
+    assert gaz.resolve(name).status == "matched", name
+
+
+def test_coordinates_of_syrian_places_lie_in_syria(gaz: Gazetteer) -> None:
+    for p in gaz.places:
+        if p.country == "Syria" and p.latitude is not None and p.longitude is not None:
+            assert 32.0 < p.latitude < 37.5 and 35.5 < p.longitude < 42.5, p
+
+
+def test_stoplisted_names_still_resolve_but_are_not_mention_names(gaz: Gazetteer) -> None:
+    assert gaz.resolve("الثورة").status != "not_found"
+    assert "الثوره" not in gaz.mention_names()
+
+
+def test_packaged_data_was_built_from_current_places_extra() -> None:
+    data = resources.files("summarizer").joinpath("data")
+    doc = json.loads(data.joinpath("gazetteer.json").read_text(encoding="utf-8"))
+    extra = data.joinpath("places_extra.yaml").read_bytes()
+    assert doc["places_extra_sha256"] == hashlib.sha256(extra).hexdigest(), (
+        "places_extra.yaml changed: rerun scripts/build_gazetteer.py"
+    )

@@ -1,0 +1,488 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from summarizer.arabic import normalize
+from summarizer.document import Article, Chunk, Sentence
+from summarizer.grounding import (
+    NON_NEUTRAL_TERMS,
+    figures_consistent,
+    find_quote,
+    ground_event,
+    ground_events,
+    name_core,
+    name_occurs,
+    non_neutral_terms,
+    normalize_with_offsets,
+    review_summary,
+)
+from summarizer.schema import (
+    Actor,
+    Attribution,
+    Event,
+    Fatalities,
+    Location,
+    event_type_of,
+)
+
+# Lines from seeds/004 (a digest with region headers).
+RAQQA = (
+    "الرقة::\n"
+    "تستمر المعارك العنيفة في مدينة الرقة، حيث أعلنت قوات سوريا الديمقراطية عن تمكنها من "
+    "السيطرة على مبنى القصر العدلي في مركز المدينة الرقة وقتل 17 عنصرا بينهم أمير لتنظيم الدولة.\n"
+    "وتعرضت أحياء المدينة لقصف مدفعي وصاروخي.\n"
+)
+HUMAYMAH = (
+    "حمص::\n"
+    "وقالت وكالة أعماق التابعة للتنظيم أن عناصر التنظيم شنوا هجوما قويا شمال منطقة حميمة، "
+    "ما أسفر عن سقوط حوالي 40 قتيلا من قوات الأسد.\n"
+)
+
+
+def make_article(text: str) -> tuple[Article, Chunk]:
+    """Return an article and one chunk: one sentence per line, ``X::`` lines are headers."""
+    sentences: list[Sentence] = []
+    region: str | None = None
+    offset = 0
+    for line in text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if line.endswith("::"):
+            region = line[:-2].strip()
+        elif line.strip():
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    start=start,
+                    end=start + len(line),
+                    text=line,
+                    region=region,
+                )
+            )
+    article = Article(source="t.txt", article_id="a" * 16, text=text)
+    chunk = Chunk(
+        article_id=article.article_id,
+        chunk_id="c0",
+        index=0,
+        start=sentences[0].start,
+        end=sentences[-1].end,
+        sentences=tuple(sentences),
+    )
+    return article, chunk
+
+
+def make_event(article: Article, quote: str, **fields: Any) -> Event:
+    """Build an event whose quote is located in ``article`` (override any field)."""
+    start = article.text.find(quote)
+    start = max(start, 0)
+    values: dict[str, Any] = {
+        "event_id": "e1",
+        "event_type": event_type_of(fields.get("sub_event_type", "Armed clash")),
+        "sub_event_type": "Armed clash",
+        "location": Location(name_ar="الرقة", name_en="Raqqa"),
+        "actors": [],
+        "fatalities": Fatalities(),
+        "summary_ar": "ملخص",
+        "summary_en": "Summary.",
+        "evidence_ar": quote,
+        "evidence_start": start,
+        "evidence_end": start + len(quote),
+        "grounded": False,
+    }
+    values.update(fields)
+    return Event(**values)
+
+
+# ------------------------------------------------------------------------------ rule (a)
+
+
+def test_grounding_accepts_verbatim_quote_with_stated_figure_and_names() -> None:
+    article, chunk = make_article(RAQQA)
+    event = make_event(
+        article,
+        "السيطرة على مبنى القصر العدلي في مركز المدينة الرقة وقتل 17 عنصرا",
+        actors=[Actor(name_ar="قوات سوريا الديمقراطية", name_en="SDF", role="attacker")],
+        fatalities=Fatalities(killed=17, qualifier="exact"),
+        attribution=Attribution(source_ar="قوات سوريا الديمقراطية", stance="claimed"),
+    )
+    grounded = ground_event(event, article, chunk)
+    assert grounded.issues == []
+    assert grounded.grounded is True
+    assert event.grounded is False  # a copy is returned
+
+
+def test_grounding_rejects_fabricated_quote() -> None:
+    article, chunk = make_article(RAQQA)
+    event = make_event(article, "وقتل 35 عنصرا من قوات سوريا الديمقراطية في الرقة")
+    grounded = ground_event(event, article, chunk)
+    assert grounded.grounded is False
+    assert "quote not found in the article" in grounded.issues
+
+
+def test_grounding_rejects_empty_quote() -> None:
+    article, chunk = make_article(RAQQA)
+    grounded = ground_event(make_event(article, ""), article, chunk)
+    assert grounded.grounded is False
+    assert grounded.issues[0] == "the quote (evidence_ar) is empty"
+
+
+def test_grounding_reports_offsets_that_do_not_slice_to_the_quote() -> None:
+    article, chunk = make_article(RAQQA)
+    quote = "وتعرضت أحياء المدينة لقصف مدفعي وصاروخي."
+    event = make_event(article, quote, evidence_start=0, evidence_end=len(quote))
+    grounded = ground_event(event, article, chunk)
+    real = article.text.find(quote)
+    assert grounded.issues == [
+        f"evidence offsets 0-{len(quote)} do not match the quote "
+        f"(it occurs at {real}-{real + len(quote)})"
+    ]
+
+
+def test_grounding_accepts_quote_that_matches_only_after_normalisation() -> None:
+    text = "الرقة::\nقُتِلَ خمسةُ عناصرَ في الرقـــة.\n"
+    article, chunk = make_article(text)
+    quote = "قتل خمسة عناصر في الرقة"
+    start = text.index("قُتِلَ")
+    end = text.index(".", start)
+    event = make_event(
+        article,
+        quote,
+        evidence_start=start,
+        evidence_end=end,
+        fatalities=Fatalities(killed=5, qualifier="exact"),
+    )
+    assert ground_event(event, article, chunk).issues == []
+
+
+# ------------------------------------------------------------------------------ rule (b)
+
+
+def test_grounding_rejects_figure_not_in_sentence() -> None:
+    article, chunk = make_article(RAQQA)
+    event = make_event(
+        article,
+        "وقتل 17 عنصرا بينهم أمير لتنظيم الدولة",
+        fatalities=Fatalities(killed=35, wounded=17, qualifier="exact"),
+    )
+    grounded = ground_event(event, article, chunk)
+    assert grounded.grounded is False
+    assert grounded.issues == ["killed=35 is not stated in the quoted sentence"]
+
+
+def test_grounding_accepts_figure_stated_elsewhere_in_the_overlapping_sentence() -> None:
+    article, chunk = make_article(HUMAYMAH)
+    event = make_event(
+        article,
+        "شنوا هجوما قويا شمال منطقة حميمة",
+        location=Location(name_ar="حميمة", name_en="Humaymah"),
+        fatalities=Fatalities(killed=40, qualifier="approximate"),
+    )
+    assert ground_event(event, article, chunk).grounded is True
+
+
+def test_grounding_does_not_take_figures_from_other_sentences() -> None:
+    text = "حمص::\nقتل 40 عنصرا في حميمة.\nوجرح خمسة مدنيين في حمص.\n"
+    article, chunk = make_article(text)
+    event = make_event(
+        article,
+        "قتل 40 عنصرا في حميمة.",
+        location=Location(name_ar="حميمة", name_en="Humaymah"),
+        fatalities=Fatalities(killed=40, wounded=5, qualifier="exact"),
+    )
+    assert ground_event(event, article, chunk).issues == [
+        "wounded=5 is not stated in the quoted sentence"
+    ]
+
+
+def test_grounding_accepts_number_word() -> None:
+    text = "الرقة::\nقتل خمسة عناصر من تنظيم داعش في الرقة.\n"
+    article, chunk = make_article(text)
+    event = make_event(
+        article,
+        "قتل خمسة عناصر من تنظيم داعش في الرقة.",
+        fatalities=Fatalities(killed=5, qualifier="exact"),
+    )
+    assert ground_event(event, article, chunk).grounded is True
+
+
+def test_grounding_accepts_persian_digits() -> None:
+    text = "الرقة::\nکشته شدن ۱۷ عنصر در الرقة.\n"
+    article, chunk = make_article(text)
+    event = make_event(
+        article,
+        "کشته شدن ۱۷ عنصر در الرقة.",
+        fatalities=Fatalities(killed=17, qualifier="exact"),
+    )
+    assert ground_event(event, article, chunk).grounded is True
+
+
+def test_grounding_accepts_unspecified_without_figures() -> None:
+    text = "حمص::\nتمكن تنظيم الدولة من قتل وجرح العشرات من قوات الأسد في حميمة.\n"
+    article, chunk = make_article(text)
+    event = make_event(
+        article,
+        "تمكن تنظيم الدولة من قتل وجرح العشرات من قوات الأسد في حميمة.",
+        location=Location(name_ar="حميمة", name_en="Humaymah"),
+        fatalities=Fatalities(qualifier="unspecified"),
+    )
+    assert ground_event(event, article, chunk).grounded is True
+
+
+# ------------------------------------------------------------------------------ rule (c)
+
+
+def test_grounding_tolerates_clitics() -> None:
+    text = "الرقة::\nاشتباكات بالرقة بين قوات سوريا الديمقراطية ولداعش خسائر كبيرة.\n"
+    article, chunk = make_article(text)
+    event = make_event(
+        article,
+        "اشتباكات بالرقة بين قوات سوريا الديمقراطية ولداعش خسائر كبيرة.",
+        location=Location(name_ar="الرقة", name_en="Raqqa"),
+        actors=[
+            Actor(name_ar="داعش", name_en="Islamic State", role="target"),
+            Actor(name_ar="القوات سوريا الديمقراطية", name_en="SDF", role="attacker"),
+        ],
+    )
+    # The region header also contains الرقة; check the body alone does it too.
+    no_header = chunk.model_copy(
+        update={"sentences": tuple(s.model_copy(update={"region": None}) for s in chunk.sentences)}
+    )
+    assert ground_event(event, article, no_header).issues == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("الرقة", "في مدينة بالرقة", True),
+        ("الرقة", "وللرقة", True),
+        ("رقة", "في الرقة", True),
+        ("بالرقة", "في الرقة", True),
+        ("داعش", "لداعش", True),
+        ("داعش", 'تنظيم "داعش" الإرهابي', True),
+        ("دير الزور", "ريف ديرالزور الشرقي", True),
+        ("ديرالزور", "ريف دير الزور", False),  # a space cannot be invented inside one word
+        ("دیرالزور", "ريف ديرالزور", True),  # Persian yeh
+        ("جوبر", "حي جوبر الدمشقي", True),
+        ("جوبر", "جوبرية", False),  # whole words only
+        ("حمص", "حماة", False),
+        ("", "حمص", False),
+    ],
+)
+def test_name_occurs(name: str, text: str, expected: bool) -> None:
+    assert name_occurs(name, text) is expected
+
+
+def test_name_core_strips_article_and_clitics_of_the_first_word() -> None:
+    assert name_core("بالرقة") == "رقه"
+    assert name_core("الرقة") == name_core("رقة")
+    assert name_core("حزب الله") == "حزب الله"
+    assert name_core("  ") == ""
+
+
+def test_grounding_reports_names_absent_from_the_chunk() -> None:
+    article, chunk = make_article(RAQQA)
+    event = make_event(
+        article,
+        "وقتل 17 عنصرا بينهم أمير لتنظيم الدولة",
+        location=Location(name_ar="حلب", name_en="Aleppo"),
+        actors=[Actor(name_ar="جيش الإسلام", name_en="Jaysh al-Islam", role="attacker")],
+        attribution=Attribution(source_ar="المرصد السوري", stance="reported"),
+        fatalities=Fatalities(killed=17, qualifier="exact"),
+    )
+    assert ground_event(event, article, chunk).issues == [
+        "location name_ar 'حلب' does not occur in the text",
+        "actor name_ar 'جيش الإسلام' does not occur in the text",
+        "source_ar 'المرصد السوري' does not occur in the text",
+    ]
+
+
+def test_grounding_rejects_empty_names() -> None:
+    article, chunk = make_article(RAQQA)
+    event = make_event(
+        article,
+        "وقتل 17 عنصرا بينهم أمير لتنظيم الدولة",
+        location=Location(name_ar="", name_en="Raqqa"),
+        actors=[Actor(name_ar=" ", name_en="IS", role="target")],
+        attribution=Attribution(source_ar="", stance="reported"),
+    )
+    assert ground_event(event, article, chunk).issues == [
+        "location name_ar is empty",
+        "actor name_ar is empty",
+        "source_ar is empty",
+    ]
+
+
+def test_grounding_accepts_place_named_only_in_the_region_header() -> None:
+    text = "حماة::\nقصف مدفعي على البلدة أسفر عن مقتل 3 مدنيين.\n"
+    article, chunk = make_article(text)
+    event = make_event(
+        article,
+        "قصف مدفعي على البلدة أسفر عن مقتل 3 مدنيين.",
+        sub_event_type="Shelling/artillery/missile attack",
+        location=Location(name_ar="حماة", name_en="Hama"),
+        fatalities=Fatalities(killed=3, qualifier="exact"),
+    )
+    assert ground_event(event, article, chunk).grounded is True
+
+
+def test_ground_event_replaces_stale_issues() -> None:
+    article, chunk = make_article(RAQQA)
+    event = make_event(
+        article,
+        "وقتل 17 عنصرا بينهم أمير لتنظيم الدولة",
+        issues=["quote not found in the article"],
+    )
+    assert ground_event(event, article, chunk).issues == []
+
+
+def test_ground_events_checks_each_event_in_order() -> None:
+    article, chunk = make_article(RAQQA)
+    good = make_event(article, "وقتل 17 عنصرا بينهم أمير لتنظيم الدولة", event_id="good")
+    bad = make_event(article, "نص غير موجود", event_id="bad")
+    result = ground_events([good, bad], article, chunk)
+    assert [(e.event_id, e.grounded) for e in result] == [("good", True), ("bad", False)]
+
+
+# ------------------------------------------------------------------------------ find_quote
+
+
+def test_find_quote_prefers_exact_match_nearest_to_a_hint() -> None:
+    text = "قتل 17 عنصرا. ثم قتل 17 عنصرا."
+    assert find_quote(text, "قتل 17 عنصرا") == (0, 12)
+    second = text.rindex("قتل")
+    assert find_quote(text, "قتل 17 عنصرا", near=second) == (second, second + 12)
+
+
+def test_find_quote_returns_none_for_absent_or_blank_quote() -> None:
+    assert find_quote("قتل 17 عنصرا", "قتل 18 عنصرا") is None
+    assert find_quote("قتل 17 عنصرا", "   ") is None
+
+
+def test_find_quote_maps_normalised_match_to_original_offsets() -> None:
+    text = "خبر: قُتِلَ   خمسـة عناصرٍ في إدلب."
+    span = find_quote(text, "قتل خمسة عناصر في ادلب")
+    assert span is not None
+    assert text[span[0] : span[1]] == "قُتِلَ   خمسـة عناصرٍ في إدلب"
+
+
+_ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآةىئؤ٠١٢٣٤٥٦٧٨٩"
+_MARKS = "ـًٌٍَُِّْ"
+
+
+@given(
+    words=st.lists(st.text(_ARABIC, min_size=1, max_size=6), min_size=2, max_size=12),
+    first=st.integers(min_value=0),
+    length=st.integers(min_value=1),
+    inserts=st.lists(
+        st.tuples(st.integers(min_value=0), st.sampled_from(_MARKS + " ")), max_size=15
+    ),
+)
+def test_find_quote_maps_normalized_offsets_back(
+    words: list[str], first: int, length: int, inserts: list[tuple[int, str]]
+) -> None:
+    first %= len(words)
+    quote = " ".join(words[first : first + 1 + length % (len(words) - first)])
+    text = " ".join(words)
+    for position, mark in inserts:  # decorate the article with tatweel, harakat and spaces
+        position %= len(text) + 1
+        if mark == " " and not text[position - 1 : position].isspace():
+            continue  # extra spaces only widen existing gaps; they must not split words
+        text = text[:position] + mark + text[position:]
+    assume(normalize(quote))
+    span = find_quote(text, quote)
+    assert span is not None
+    start, end = span
+    assert normalize(text[start:end]) == normalize(quote)
+
+
+@given(st.text(_ARABIC + _MARKS + " \n\tabcXYZ\u200f", max_size=60) | st.text(max_size=30))
+def test_normalize_with_offsets_agrees_with_normalize(text: str) -> None:
+    folded, starts, ends = normalize_with_offsets(text)
+    assert folded == normalize(text)
+    assert len(starts) == len(ends) == len(folded)
+    assert starts == sorted(starts)
+    for j, char in enumerate(folded):
+        assert starts[j] < ends[j]
+        assert char == " " or char in normalize(text[starts[j] : ends[j]])
+
+
+# ------------------------------------------------------------------------------ English side
+
+
+def test_non_neutral_terms_flags_partisan_wording() -> None:
+    text = "Martyred soldiers: the regime said terrorists were eliminated and the town liberated."
+    assert non_neutral_terms(text) == [
+        "martyred",
+        "regime",
+        "terrorists",
+        "eliminated",
+        "liberated",
+    ]
+    assert set(non_neutral_terms(text)) <= set(NON_NEUTRAL_TERMS)
+
+
+def test_non_neutral_terms_flags_capitalised_labels_that_are_not_names() -> None:
+    assert non_neutral_terms("Shelling by the Assad Regime hit Douma.") == ["regime"]
+
+
+def test_non_neutral_terms_accepts_neutral_wording_and_proper_names() -> None:
+    text = (
+        "Rebels of the Syrian Liberation Front clashed with government forces; "
+        "17 fighters were killed, monitors called it a massacre."
+    )
+    assert non_neutral_terms(text) == []
+
+
+def test_figures_consistent_accepts_matching_summary() -> None:
+    figures = Fatalities(killed=17, qualifier="exact")
+    assert (
+        figures_consistent("SDF fighters killed 17 Islamic State members in Raqqa.", figures) == []
+    )
+    assert figures_consistent("At least seventeen people were killed.", figures) == []
+
+
+def test_figures_consistent_flags_a_different_number() -> None:
+    figures = Fatalities(killed=40, qualifier="approximate")
+    assert figures_consistent(
+        "About 35 government soldiers were killed near Humaymah.", figures
+    ) == [
+        "summary_en states 35 but the figures give killed=40",
+        "killed=40 is not stated in summary_en",
+    ]
+
+
+def test_figures_consistent_flags_a_figure_missing_from_summary() -> None:
+    figures = Fatalities(killed=3, wounded=7, qualifier="exact")
+    assert figures_consistent("Shelling killed 3 civilians in Hama.", figures) == [
+        "wounded=7 is not stated in summary_en"
+    ]
+
+
+def test_figures_consistent_ignores_non_casualty_numbers() -> None:
+    figures = Fatalities(wounded=2, qualifier="exact")
+    summary = "On 12 March 2017 government forces fired more than 10 rockets at Jobar, wounding 2."
+    assert figures_consistent(summary, figures) == []
+
+
+def test_figures_consistent_reads_one_from_an_article() -> None:
+    figures = Fatalities(killed=1, qualifier="exact")
+    assert figures_consistent("A commander was killed in Daraa.", figures) == []
+
+
+def test_review_summary_combines_wording_and_figures() -> None:
+    article, _ = make_article(RAQQA)
+    event = make_event(
+        article,
+        "وقتل 17 عنصرا",
+        summary_en="The SDF eliminated 20 terrorists in Raqqa.",
+        fatalities=Fatalities(killed=17, qualifier="exact"),
+    )
+    assert review_summary(event) == [
+        "non-neutral term 'eliminated' in summary_en",
+        "non-neutral term 'terrorists' in summary_en",
+        "summary_en states 20 but the figures give killed=17",
+        "killed=17 is not stated in summary_en",
+    ]

