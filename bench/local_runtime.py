@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     model = args.model or ensure_model(Settings.from_env())
     began = time.perf_counter()
-    llm = llama_cpp.Llama(
+    llm: Any = llama_cpp.Llama(
         model_path=str(model),
         n_ctx=args.n_ctx,
         n_threads=args.n_threads,

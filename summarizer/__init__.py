@@ -99,7 +99,7 @@ async def abuild_briefing(
     Raises:
         SummarizerError: the run could not start (bad settings, model missing, store broken).
     """
-    from summarizer.glossary_hooks import glossary_hooks
+    from summarizer.canonical import glossary_hooks
 
     settings = settings or Settings.from_env()
     names, canonicalize = glossary_hooks(settings) if use_glossary else (None, None)
@@ -140,17 +140,21 @@ async def asummarize_article(
         InputError: the text is empty.
         SummarizerError: the run could not start.
     """
-    from summarizer.glossary_hooks import glossary_hooks
+    from summarizer.canonical import glossary_hooks
     from summarizer.pipeline import summarize_text
 
     if not text.strip():
         raise InputError(source, "the text is empty")
     settings = settings or Settings.from_env()
-    article = Article(source=source, article_id=article_id(text), text=text.replace("\r\n", "\n"),
-                      published=published, outlet=outlet)
+    article = Article(
+        source=source,
+        article_id=article_id(text),
+        text=text.replace("\r\n", "\n"),
+        published=published,
+        outlet=outlet,
+    )
     names, canonicalize = glossary_hooks(settings)
-    return await summarize_text(article, settings, llm=llm, names=names,
-                                canonicalize=canonicalize)
+    return await summarize_text(article, settings, llm=llm, names=names, canonicalize=canonicalize)
 
 
 def summarize_article(
@@ -163,6 +167,8 @@ def summarize_article(
     llm: LLM | None = None,
 ) -> ArticleSummary:
     """Run :func:`asummarize_article` to completion (not from inside a running event loop)."""
-    return asyncio.run(asummarize_article(
-        text, source=source, published=published, outlet=outlet, settings=settings, llm=llm
-    ))
+    return asyncio.run(
+        asummarize_article(
+            text, source=source, published=published, outlet=outlet, settings=settings, llm=llm
+        )
+    )

@@ -22,8 +22,15 @@ __all__ = ["open_llm"]
 logger = logging.getLogger(__name__)
 
 
-def _openai_llm(settings: Settings, *, base_url: str | None, api_key: str | None,
-                mode: StructuredMode, model: str, identity: str | None = None) -> OpenAILLM:
+def _openai_llm(
+    settings: Settings,
+    *,
+    base_url: str | None,
+    api_key: str | None,
+    mode: StructuredMode,
+    model: str,
+    identity: str | None = None,
+) -> OpenAILLM:
     return OpenAILLM(
         model=model,
         base_url=base_url,
@@ -63,8 +70,13 @@ async def open_llm(
                 "(or run with --model local)"
             )
         key = settings.api_key.get_secret_value() if settings.api_key else None
-        llm = _openai_llm(settings, base_url=settings.base_url, api_key=key,
-                          mode=settings.structured_mode or "json", model=settings.model)
+        llm = _openai_llm(
+            settings,
+            base_url=settings.base_url,
+            api_key=key,
+            mode=settings.structured_mode or "json",
+            model=settings.model,
+        )
         try:
             yield llm
         finally:
@@ -77,12 +89,16 @@ async def open_llm(
     logger.info("starting the embedded model (%s)", server.model_path.name)
     await asyncio.to_thread(server.start)
     name = (
-        f"local:{settings.local_model_path.name}" if settings.local_model_path
-        else LOCAL_MODEL_NAME
+        f"local:{settings.local_model_path.name}" if settings.local_model_path else LOCAL_MODEL_NAME
     )
-    llm = _openai_llm(settings, base_url=server.base_url, api_key=None,
-                      mode=settings.structured_mode or "grammar", model=name,
-                      identity=_local_identity(server.model_path))
+    llm = _openai_llm(
+        settings,
+        base_url=server.base_url,
+        api_key=None,
+        mode=settings.structured_mode or "grammar",
+        model=name,
+        identity=_local_identity(server.model_path),
+    )
     try:
         yield llm
     finally:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -41,8 +42,12 @@ class _Progress:
         self.console = console
         self.jsonl = jsonl
         self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), console=console, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self.total = self.progress.add_task("chunks", total=0)
         self.tasks: dict[str, Any] = {}
@@ -119,8 +124,11 @@ def _refuse_overwriting_inputs(output: Path | None, sources: Sequence[str]) -> N
         if source == "-":
             continue
         path = Path(source).resolve()
-        if target == path or (path.is_dir() and path in target.parents and
-                               target.suffix in {".txt", ".md", ".jsonl", ".csv"}):
+        if target == path or (
+            path.is_dir()
+            and path in target.parents
+            and target.suffix in {".txt", ".md", ".jsonl", ".csv"}
+        ):
             raise SummarizerError(
                 f"{output}: refusing to write the output over (or among) the inputs; "
                 "choose another -o path"
@@ -143,18 +151,20 @@ def _stats_line(stats: RunStats) -> str:
 
 
 def _cmd_brief(args: argparse.Namespace, console: Console) -> int:
-    from summarizer.glossary_hooks import glossary_hooks
+    from summarizer.canonical import glossary_hooks
 
     settings = _settings_from_args(args)
     output = Path(args.output) if args.output else None
     _refuse_overwriting_inputs(output, args.paths)
-    options = SourceOptions(text_field=args.text_field, published=args.published,
-                            outlet=args.outlet)
+    options = SourceOptions(
+        text_field=args.text_field, published=args.published, outlet=args.outlet
+    )
     names, canonicalize = glossary_hooks(settings)
     if settings.backend == "local":
         console.print(
             "using the embedded local model (no OPENAI_BASE_URL/OPENAI_API_KEY set); "
-            "the first run assembles it (1.1 GB) once", style="dim",
+            "the first run assembles it (1.1 GB) once",
+            style="dim",
         )
     jsonl_file: IO[str] | None = None
     if args.format == "jsonl":
@@ -162,10 +172,16 @@ def _cmd_brief(args: argparse.Namespace, console: Console) -> int:
     listener = _Progress(console, jsonl_file)
     try:
         with listener.progress:
-            briefing, stats = asyncio.run(arun(
-                args.paths, settings, options=options, listener=listener,
-                names=names, canonicalize=canonicalize,
-            ))
+            briefing, stats = asyncio.run(
+                arun(
+                    args.paths,
+                    settings,
+                    options=options,
+                    listener=listener,
+                    names=names,
+                    canonicalize=canonicalize,
+                )
+            )
     finally:
         if jsonl_file is not None and jsonl_file is not sys.stdout:
             jsonl_file.close()
@@ -222,17 +238,20 @@ def _cmd_runs(args: argparse.Namespace, console: Console) -> int:
     try:
         if args.action == "list":
             for run in store.runs():
-                sys.stdout.write(
-                    f"{run.run_id}  {run.kind:5}  {run.status:7}  {run.model}\n"
-                )
+                sys.stdout.write(f"{run.run_id}  {run.kind:5}  {run.status:7}  {run.model}\n")
         else:
             matches = [r for r in store.runs() if r.run_id.startswith(args.run_id or "")]
             if not matches:
                 raise SummarizerError(f"no run {args.run_id!r} in {store.path}")
             run = matches[0]
-            data = {"run_id": run.run_id, "kind": run.kind, "model": run.model,
-                    "status": run.status, "meta": run.meta,
-                    "attempts": store.attempts_for_run(run.run_id)}
+            data = {
+                "run_id": run.run_id,
+                "kind": run.kind,
+                "model": run.model,
+                "status": run.status,
+                "meta": run.meta,
+                "attempts": store.attempts_for_run(run.run_id),
+            }
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     finally:
         store.close()
@@ -316,11 +335,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("prompts show/diff need a prompt name")
     if args.command == "prompts" and args.action == "diff" and not (args.old and args.new):
         parser.error("prompts diff needs NAME OLD NEW")
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     console = Console(stderr=True)
-    commands = {"brief": _cmd_brief, "schema": _cmd_schema, "prompts": _cmd_prompts,
-                "runs": _cmd_runs, "cache": _cmd_cache}
+    commands = {
+        "brief": _cmd_brief,
+        "schema": _cmd_schema,
+        "prompts": _cmd_prompts,
+        "runs": _cmd_runs,
+        "cache": _cmd_cache,
+    }
     try:
         if args.command == "eval":
             from summarizer.evals.cli import run_eval_command
@@ -330,6 +356,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SummarizerError as e:
         console.print(f"summarizer: error: {e}", markup=False, highlight=False)
         return EXIT_FAILED
+    except ValidationError as e:  # a bad option value, e.g. --concurrency 0
+        problems = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
+        console.print(f"summarizer: error: invalid option: {problems}", markup=False)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         console.print("interrupted; finished articles are kept, re-run to resume")
         return 130

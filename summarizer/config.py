@@ -18,6 +18,7 @@ __all__ = [
     "DEFAULT_CHUNK_OVERLAP_SENTENCES",
     "DEFAULT_CHUNK_TOKENS",
     "DEFAULT_CONCURRENCY",
+    "DEFAULT_LOCAL_TIMEOUT_SECONDS",
     "DEFAULT_MAX_ARTICLE_CHARS",
     "DEFAULT_MAX_GROUNDING_REASKS",
     "DEFAULT_MAX_TRANSPORT_ATTEMPTS",
@@ -37,6 +38,8 @@ DEFAULT_CHUNK_OVERLAP_SENTENCES = 1
 DEFAULT_MAX_ARTICLE_CHARS = 200_000
 DEFAULT_CONCURRENCY = 4
 DEFAULT_TIMEOUT_SECONDS = 120.0
+#: Per-request timeout for the embedded model (CPU generation of a long answer is slow).
+DEFAULT_LOCAL_TIMEOUT_SECONDS = 900.0
 #: HTTP attempts per model call for 429/5xx/timeouts/dropped connections (first try included).
 DEFAULT_MAX_TRANSPORT_ATTEMPTS = 5
 #: Re-asks when the answer does not validate against the schema (after the first answer).
@@ -64,8 +67,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     backend: Backend = Field(
-        default="local", description="'openai' for any OpenAI-compatible endpoint, 'local' for "
-        "the embedded model."
+        default="local",
+        description="'openai' for any OpenAI-compatible endpoint, 'local' for the embedded model.",
     )
     model: str = Field(default=LOCAL_MODEL_NAME, description="Model name sent to the endpoint.")
     base_url: str | None = Field(default=None, description="OpenAI-compatible base URL.")
@@ -105,9 +108,7 @@ class Settings(BaseModel):
         return self.store_path or self.cache_dir / "store.sqlite3"
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from the environment, then apply non-None ``overrides``.
 
         The backend is ``openai`` when ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY`` is set (or a
@@ -138,7 +139,10 @@ class Settings(BaseModel):
         values["backend"] = backend
         if backend == "local":
             values["model"] = LOCAL_MODEL_NAME
+            # Two cores: a second request in flight only thrashes the one model. A long answer
+            # takes minutes on CPU, and a timed-out request keeps the server busy, so wait long.
             values.setdefault("concurrency", 1)
+            values.setdefault("timeout_seconds", DEFAULT_LOCAL_TIMEOUT_SECONDS)
         elif values.get("model") in (None, LOCAL_MODEL_NAME):
             values["model"] = "gpt-4o-mini"
         return cls(**values)

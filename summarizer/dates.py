@@ -17,14 +17,38 @@ __all__ = ["resolve_date"]
 
 _MONTHS = {
     # Levantine and Egyptian/Gulf month names, normalised (see arabic.normalize).
-    "كانون الثاني": 1, "يناير": 1, "شباط": 2, "فبراير": 2, "اذار": 3, "مارس": 3,
-    "نيسان": 4, "ابريل": 4, "ايار": 5, "مايو": 5, "حزيران": 6, "يونيو": 6,
-    "تموز": 7, "يوليو": 7, "اب": 8, "اغسطس": 8, "ايلول": 9, "سبتمبر": 9,
-    "تشرين الاول": 10, "اكتوبر": 10, "تشرين الثاني": 11, "نوفمبر": 11,
-    "كانون الاول": 12, "ديسمبر": 12,
+    "كانون الثاني": 1,
+    "يناير": 1,
+    "شباط": 2,
+    "فبراير": 2,
+    "اذار": 3,
+    "مارس": 3,
+    "نيسان": 4,
+    "ابريل": 4,
+    "ايار": 5,
+    "مايو": 5,
+    "حزيران": 6,
+    "يونيو": 6,
+    "تموز": 7,
+    "يوليو": 7,
+    "اب": 8,
+    "اغسطس": 8,
+    "ايلول": 9,
+    "سبتمبر": 9,
+    "تشرين الاول": 10,
+    "اكتوبر": 10,
+    "تشرين الثاني": 11,
+    "نوفمبر": 11,
+    "كانون الاول": 12,
+    "ديسمبر": 12,
 }
 _WEEKDAYS = {
-    "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5,
+    "الاثنين": 0,
+    "الثلاثاء": 1,
+    "الاربعاء": 2,
+    "الخميس": 3,
+    "الجمعه": 4,
+    "السبت": 5,
     "الاحد": 6,
 }
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
@@ -72,8 +96,9 @@ def resolve_date(date_text_ar: str | None, published: str | None) -> str | None:
     if explicit:
         day = int(explicit.group(1))
         month = _MONTHS[explicit.group(2)]
-        year = int(explicit.group(3)) if explicit.group(3) else (base.year if base else None)
-        found = _safe_date(year, month, day) if year else None
+        year_text = explicit.group(3)
+        year_value = int(year_text) if year_text else (base.year if base else None)
+        found = _safe_date(year_value, month, day) if year_value else None
         return found.isoformat() if found else None
     if base is None:
         return None

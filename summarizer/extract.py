@@ -166,10 +166,13 @@ def _check_event(draft: DraftEvent, chunk: Chunk, article: Article) -> Event:
     pointer_issues = list(event.issues)
     grounded = ground_event(event.model_copy(update={"issues": []}), article, chunk)
     issues = pointer_issues + list(grounded.issues)
-    wording = [f"non-neutral wording in summary_en: {t!r}" for t in
-               non_neutral_terms(grounded.summary_en)]
-    wording += [f"summary_en disagrees with the figures: {i}" for i in
-                figures_consistent(grounded.summary_en, grounded.fatalities)]
+    wording = [
+        f"non-neutral wording in summary_en: {t!r}" for t in non_neutral_terms(grounded.summary_en)
+    ]
+    wording += [
+        f"summary_en disagrees with the figures: {i}"
+        for i in figures_consistent(grounded.summary_en, grounded.fatalities)
+    ]
     ok = grounded.grounded and not pointer_issues and bool(event.evidence_ar)
     return grounded.model_copy(update={"grounded": ok, "issues": issues + wording})
 
@@ -258,8 +261,11 @@ def _opening(article: Article, sentences: Sequence[Sentence]) -> str:
 def _summary_warnings(draft: HeadlineDraft, article: Article) -> list[str]:
     stated = numbers_in(article.text)
     warnings = []
-    for name, text in (("headline_en", draft.headline_en), ("summary_en", draft.summary_en),
-                       ("summary_ar", draft.summary_ar)):
+    for name, text in (
+        ("headline_en", draft.headline_en),
+        ("summary_en", draft.summary_en),
+        ("summary_ar", draft.summary_ar),
+    ):
         for number in sorted(numbers_in(text) - stated):
             warnings.append(f"{name} states {number}, which the article does not")
         for term in non_neutral_terms(text) if name != "summary_ar" else []:

@@ -92,7 +92,7 @@ class Place(BaseModel):
     name_ar: str = Field(description="Primary Arabic spelling.")
     kind: PlaceKind = Field(description="Administrative level or feature type.")
     admin1_en: str | None = Field(
-        description="Canonical English governorate; None outside Syria or for multi-governorate regions."
+        description="Canonical English governorate; None abroad or for multi-governorate regions."
     )
     country: str = Field(default="Syria", description="Country in English.")
     latitude: float | None = Field(default=None, description="WGS84 latitude; None when unknown.")

@@ -234,7 +234,8 @@ def _csv_rows(path: Path, text: str) -> list[dict[str, Any]]:
     missing = [c for c in _CSV_REQUIRED if c not in header]
     if missing:
         raise ConfigError(
-            f"{path}: CSV header must include {', '.join(_CSV_REQUIRED)}; missing {', '.join(missing)}"
+            f"{path}: CSV header must include {', '.join(_CSV_REQUIRED)}; "
+            f"missing {', '.join(missing)}"
         )
     rows: list[dict[str, Any]] = []
     for raw in reader:

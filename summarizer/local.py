@@ -676,8 +676,10 @@ def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None
 
 
 def _prune_logs(log_dir: Path) -> None:
-    """Keep only the most recent server logs."""
+    """Keep the most recent server logs; never touch one written in the last hour (in use)."""
     logs = sorted(log_dir.glob("llama-server-*.log"), key=lambda p: p.stat().st_mtime)
+    recent = time.time() - 3600
     for old in logs[: max(0, len(logs) - _KEEP_LOGS + 1)]:
         with contextlib.suppress(OSError):
-            old.unlink()
+            if old.stat().st_mtime < recent:
+                old.unlink()

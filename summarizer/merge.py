@@ -42,7 +42,10 @@ from summarizer.schema import (
     Location,
 )
 
-__all__ = ["GENERIC_PLACE_WORDS", "cluster_events", "dedupe_events"]
+__all__ = ["GENERIC_PLACE_WORDS", "UNPLACED", "cluster_events", "dedupe_events"]
+
+#: Briefing group of events whose governorate is unknown.
+UNPLACED = "Unplaced"
 
 _FIGURES = ("killed", "wounded", "captured")
 
@@ -367,7 +370,7 @@ def _build_cluster(group: _Group) -> EventCluster:
         sub_event_type=best.sub_event_type,
         date=next((r.event.date for r in reports if r.event.date), None),
         location=location,
-        region_en=(location.admin1_en or "").strip() or location.name_en.strip() or "Unknown",
+        region_en=(location.admin1_en or "").strip() or UNPLACED,
         actors=_union_actors(reports),
         summary_en=best.summary_en,
         members=[_member(r) for r in reports],

@@ -338,7 +338,7 @@ def states_number(text: str, value: int) -> bool:
 #: Vague quantity words, canonical spelling -> folded regex (clitics allowed in front).
 VAGUE_QUANTITIES: dict[str, str] = {
     "عشرات": r"(?:ال)?عشرات",
-    "مئات": r"(?:ال)?(?:ميات|مئات|مايات)",
+    "مئات": r"(?:ال)?(?:ميات|مايات)",
     "آلاف": r"(?:ال)?(?:الاف|الوف)",
     "عدد من": r"عدد من",
     "العديد": r"(?:ال)?عديد",

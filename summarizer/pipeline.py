@@ -184,7 +184,11 @@ async def _extract_article_chunks(
         names = ctx.names(text) if ctx.names else []
         try:
             outcome = await extract_chunk(
-                chunk, article, ctx.llm, prompt=ctx.events_prompt, names=names,
+                chunk,
+                article,
+                ctx.llm,
+                prompt=ctx.events_prompt,
+                names=names,
                 max_grounding_reasks=ctx.settings.max_grounding_reasks,
             )
         except LLMError as e:
@@ -236,17 +240,22 @@ async def summarize_one(
     try:
         opening = " ".join(s.text for s in sentences[:4])
         headline = await extract_headline(
-            article, sentences, ctx.llm, prompt=ctx.headline_prompt,
+            article,
+            sentences,
+            ctx.llm,
+            prompt=ctx.headline_prompt,
             names=ctx.names(opening) if ctx.names else [],
         )
         stats.add_attempts(headline.attempts)
         stats.llm_calls += 1
         stats.cache_hits += int(headline.cached)
-        base = base.model_copy(update={
-            "headline_en": headline.draft.headline_en,
-            "summary_en": headline.draft.summary_en,
-            "summary_ar": headline.draft.summary_ar,
-        })
+        base = base.model_copy(
+            update={
+                "headline_en": headline.draft.headline_en,
+                "summary_en": headline.draft.summary_en,
+                "summary_ar": headline.draft.summary_ar,
+            }
+        )
         warnings.extend(headline.warnings)
         headline_failed = False
     except LLMError as e:
@@ -258,11 +267,13 @@ async def summarize_one(
         events = [ctx.canonicalize(e) for e in events]
     events = dedupe_events(events)
     if chunks and len(failures) == len(chunks) and headline_failed:
-        return base.model_copy(update={
-            "status": "failed",
-            "error": failures[0] if failures else "every request failed",
-            "warnings": warnings,
-        })
+        return base.model_copy(
+            update={
+                "status": "failed",
+                "error": failures[0] if failures else "every request failed",
+                "warnings": warnings,
+            }
+        )
     return base.model_copy(update={"events": events, "warnings": warnings})
 
 
@@ -353,8 +364,9 @@ async def arun(
         ``RunStats.input_errors``; the other inputs still run.
     """
     options = options or SourceOptions()
-    async with _session(settings, llm=llm, store=store, names=names,
-                        canonicalize=canonicalize, sources=sources) as session:
+    async with _session(
+        settings, llm=llm, store=store, names=names, canonicalize=canonicalize, sources=sources
+    ) as session:
         summaries = await _run_articles(sources, options, settings, session, listener)
     ok = [s for s in summaries if s.status == "ok"]
     briefing = Briefing(articles=summaries, clusters=cluster_events(ok))
@@ -371,8 +383,14 @@ async def summarize_text(
     canonicalize: EventCanonicalizer | None = None,
 ) -> ArticleSummary:
     """Summarise one already-built article (journal, cache and ledger included)."""
-    async with _session(settings, llm=llm, store=store, names=names,
-                        canonicalize=canonicalize, sources=[article.source]) as session:
+    async with _session(
+        settings,
+        llm=llm,
+        store=store,
+        names=names,
+        canonicalize=canonicalize,
+        sources=[article.source],
+    ) as session:
         return await _article_or_journal(article, session, None)
 
 
@@ -397,8 +415,11 @@ async def _run_articles(
     workers = [asyncio.create_task(worker()) for _ in range(settings.concurrency)]
     index = 0
     for item in read_sources(
-        sources, text_field=options.text_field, published=options.published,
-        outlet=options.outlet, max_chars=settings.max_article_chars,
+        sources,
+        text_field=options.text_field,
+        published=options.published,
+        outlet=options.outlet,
+        max_chars=settings.max_article_chars,
     ):
         if isinstance(item, InputError):
             session.stats.input_errors.append(str(item))
@@ -418,12 +439,16 @@ async def _article_or_journal(
 ) -> ArticleSummary:
     ctx, store, key, stats = session.ctx, session.store, session.run_key, session.stats
     stats.articles += 1
-    journaled = store.journaled_article(key, article.article_id)
+    journaled = store.journaled_article(key, article.article_id) if ctx.settings.use_cache else None
     if journaled is not None:
         stats.articles_resumed += 1
-        summary = journaled.model_copy(update={
-            "source": article.source, "outlet": article.outlet, "published": article.published,
-        })
+        summary = journaled.model_copy(
+            update={
+                "source": article.source,
+                "outlet": article.outlet,
+                "published": article.published,
+            }
+        )
     else:
         summary = await summarize_one(article, ctx, stats, listener)
         # Only complete articles are journaled; a partly failed one is retried next run

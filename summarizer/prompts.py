@@ -136,7 +136,5 @@ def diff_prompts(name: str, old: str, new: str, *, directory: Path | None = None
     lines_a = yaml.safe_dump(a.model_dump(exclude={"sha256"}), allow_unicode=True).splitlines()
     lines_b = yaml.safe_dump(b.model_dump(exclude={"sha256"}), allow_unicode=True).splitlines()
     return "\n".join(
-        difflib.unified_diff(
-            lines_a, lines_b, f"{name}@{old}", f"{name}@{new}", lineterm=""
-        )
+        difflib.unified_diff(lines_a, lines_b, f"{name}@{old}", f"{name}@{new}", lineterm="")
     )

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from summarizer.merge import UNPLACED
 from summarizer.schema import ArticleSummary, Briefing, ClusterMember, EventCluster, Fatalities
 
 __all__ = [
@@ -90,7 +91,8 @@ def _cluster_line(cluster: EventCluster, cite: _Citations, quotes: dict[str, int
     doubtful = [m for m in cluster.members if not m.grounded]
     unverified = (
         f" Not grounded, not counted: {' '.join(cite.cite(m, quotes) for m in doubtful)}"
-        if doubtful else ""
+        if doubtful
+        else ""
     )
     return (
         f"- **{cluster.sub_event_type}**, {where}{mark}{date}: {text}."
@@ -102,8 +104,8 @@ def _cluster_line(cluster: EventCluster, cite: _Citations, quotes: dict[str, int
 def _group(clusters: Iterable[EventCluster]) -> dict[str, list[EventCluster]]:
     groups: dict[str, list[EventCluster]] = {}
     for cluster in clusters:
-        groups.setdefault(cluster.region_en or "Unknown", []).append(cluster)
-    return dict(sorted(groups.items(), key=lambda kv: (kv[0] == "Unknown", kv[0])))
+        groups.setdefault(cluster.region_en or UNPLACED, []).append(cluster)
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0] == UNPLACED, kv[0])))
 
 
 def render_markdown(briefing: Briefing) -> str:

@@ -132,8 +132,16 @@ class Store:
                 " prompt_tokens, completion_tokens, latency_s, reason, created)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    run_id, request_key, prompt, a.kind, a.http_status, a.prompt_tokens,
-                    a.completion_tokens, a.latency_s, a.reason, now,
+                    run_id,
+                    request_key,
+                    prompt,
+                    a.kind,
+                    a.http_status,
+                    a.prompt_tokens,
+                    a.completion_tokens,
+                    a.latency_s,
+                    a.reason,
+                    now,
                 ),
             )
 
@@ -144,14 +152,21 @@ class Store:
             " FROM attempts WHERE run_id = ? ORDER BY id",
             (run_id,),
         )
-        keys = ("kind", "http_status", "prompt_tokens", "completion_tokens", "latency_s",
-                "reason", "prompt")
+        keys = (
+            "kind",
+            "http_status",
+            "prompt_tokens",
+            "completion_tokens",
+            "latency_s",
+            "reason",
+            "prompt",
+        )
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def cache_stats(self) -> CacheStats:
         """Return counts of cached answers and ledger rows."""
-        (responses,), = self._execute("SELECT COUNT(*) FROM responses")
-        (attempts, p, c), = self._execute(
+        ((responses,),) = self._execute("SELECT COUNT(*) FROM responses")
+        ((attempts, p, c),) = self._execute(
             "SELECT COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0)"
             " FROM attempts"
         )
@@ -159,7 +174,7 @@ class Store:
 
     def clear_cache(self) -> int:
         """Delete every cached answer and journal entry; return how many answers were removed."""
-        (n,), = self._execute("SELECT COUNT(*) FROM responses")
+        ((n,),) = self._execute("SELECT COUNT(*) FROM responses")
         self._execute("DELETE FROM responses")
         self._execute("DELETE FROM journal")
         return int(n)
@@ -187,9 +202,7 @@ class Store:
             sql += " WHERE kind = ?"
             params = (kind,)
         rows = self._execute(sql + " ORDER BY started DESC", params)
-        return [
-            RunRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows
-        ]
+        return [RunRecord(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
 
     def journal_article(self, run_key: str, summary: ArticleSummary) -> None:
         """Persist one finished article immediately."""
@@ -222,8 +235,9 @@ class Store:
 class CachedLLM:
     """An :class:`LLM` that answers equal requests from the store and ledgers every attempt."""
 
-    def __init__(self, inner: LLM, store: Store, *, run_id: str | None = None,
-                 read_cache: bool = True) -> None:
+    def __init__(
+        self, inner: LLM, store: Store, *, run_id: str | None = None, read_cache: bool = True
+    ) -> None:
         """Wrap ``inner``; ``read_cache=False`` still writes answers but never reads them."""
         self._inner = inner
         self._store = store
@@ -260,9 +274,7 @@ class CachedLLM:
         try:
             result = await self._inner.complete(request)
         except Exception as e:
-            attempts = tuple(
-                a for a in getattr(e, "attempt_log", ()) if isinstance(a, Attempt)
-            )
+            attempts = tuple(a for a in getattr(e, "attempt_log", ()) if isinstance(a, Attempt))
             self._store.record_attempts(self._run_id, key, stamp, attempts)
             raise
         self._store.record_attempts(self._run_id, key, stamp, result.attempts)

@@ -73,27 +73,31 @@ class RuleModel:
             if lie and self.fabricate_location is not None:
                 location = self.fabricate_location
             sentence_id = 99 if (lie and self.bad_sentence_id) else index
-            events.append({
-                "sentence_ids": [sentence_id],
-                "sub_event_type": (
-                    "Shelling/artillery/missile attack" if "قصف" in text else "Armed clash"
-                ),
-                "location_ar": location,
-                "location_en": "Place",
-                "actors": [],
-                "killed": killed,
-                "wounded": None,
-                "captured": None,
-                "qualifier": "exact" if killed is not None else "unspecified",
-                "date_text_ar": None,
-                "source_ar": None,
-                "source_en": None,
-                "stance": "reported",
-                "summary_en": (
-                    f"{killed} people were killed." if killed is not None else "An attack occurred."
-                ),
-                "summary_ar": "وقع هجوم.",
-            })
+            events.append(
+                {
+                    "sentence_ids": [sentence_id],
+                    "sub_event_type": (
+                        "Shelling/artillery/missile attack" if "قصف" in text else "Armed clash"
+                    ),
+                    "location_ar": location,
+                    "location_en": "Place",
+                    "actors": [],
+                    "killed": killed,
+                    "wounded": None,
+                    "captured": None,
+                    "qualifier": "exact" if killed is not None else "unspecified",
+                    "date_text_ar": None,
+                    "source_ar": None,
+                    "source_en": None,
+                    "stance": "reported",
+                    "summary_en": (
+                        f"{killed} people were killed."
+                        if killed is not None
+                        else "An attack occurred."
+                    ),
+                    "summary_ar": "وقع هجوم.",
+                }
+            )
         return {"events": events}
 
 

@@ -123,7 +123,8 @@ def test_user_csv_merges(tmp_path: Path) -> None:
         ("bad.yaml", "- canonical_en: X\n  kind: other\n  variants: [س]\n", "variants"),
         (
             "bad.yaml",
-            "- {canonical_en: A, kind: other, variants_ar: [س]}\n- {canonical_en: B, kind: other, variants_ar: [س]}\n",
+            "- {canonical_en: A, kind: other, variants_ar: [س]}\n"
+            "- {canonical_en: B, kind: other, variants_ar: [س]}\n",
             "listed for both",
         ),
         ("bad.csv", "canonical_en,variants_ar\nX,س\n", "missing kind"),

@@ -86,13 +86,15 @@ async def test_validation_budget_is_bounded(fake_openai: FakeOpenAI) -> None:
 
 
 async def test_read_timeout_and_dropped_connection_are_retried(fake_openai: FakeOpenAI) -> None:
-    fake_openai.script([
-        Delay(2.0, then=Content({"value": 0})),
-        Drop(),
-        Drop(reset=True),
-        Truncated({"value": 1}, mode="short_body"),
-        Content({"value": 5}),
-    ])
+    fake_openai.script(
+        [
+            Delay(2.0, then=Content({"value": 0})),
+            Drop(),
+            Drop(reset=True),
+            Truncated({"value": 1}, mode="short_body"),
+            Content({"value": 5}),
+        ]
+    )
     result = await make_llm(fake_openai, transport=6, timeout=0.5).complete(request())
     assert result.value.value == 5
     assert [a.kind for a in result.attempts].count("transport_error") == 4
@@ -120,13 +122,17 @@ async def test_retry_after_is_honoured(fake_openai: FakeOpenAI) -> None:
 
 
 async def test_usage_is_recorded_per_attempt(fake_openai: FakeOpenAI) -> None:
-    fake_openai.script([
-        Content({"value": "x"}, usage=Usage(100, 10)),
-        Content({"value": 3}, usage=Usage(120, 5)),
-    ])
+    fake_openai.script(
+        [
+            Content({"value": "x"}, usage=Usage(100, 10)),
+            Content({"value": 3}, usage=Usage(120, 5)),
+        ]
+    )
     result = await make_llm(fake_openai).complete(request())
     assert [(a.prompt_tokens, a.completion_tokens) for a in result.attempts] == [
-        (100, 10), (120, 5)]
+        (100, 10),
+        (120, 5),
+    ]
 
 
 async def test_grammar_mode_sends_schema_in_json_object(fake_openai: FakeOpenAI) -> None:
@@ -152,6 +158,12 @@ async def test_api_key_never_reaches_errors_or_logs(
 async def test_identity_hashes_endpoint_without_the_key(fake_openai: FakeOpenAI) -> None:
     llm = make_llm(fake_openai)
     assert SECRET not in llm.identity
-    other = OpenAILLM(model="fake-model", base_url=fake_openai.base_url, api_key="other",
-                      timeout_seconds=1, max_transport_attempts=1, max_validation_retries=0)
+    other = OpenAILLM(
+        model="fake-model",
+        base_url=fake_openai.base_url,
+        api_key="other",
+        timeout_seconds=1,
+        max_transport_attempts=1,
+        max_validation_retries=0,
+    )
     assert other.identity == llm.identity

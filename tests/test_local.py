@@ -457,22 +457,22 @@ _ORPHAN_PARENT = textwrap.dedent(
 
 @pytest.mark.slow
 @pytest.mark.skipif(_real_model_missing() is not None, reason=str(_real_model_missing()))
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
 def test_real_server_exits_when_its_parent_is_killed() -> None:
     import subprocess
 
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root)}
-    parent = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", _ORPHAN_PARENT],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,
         text=True,
-    )
-    assert parent.stdout is not None
-    child_pid = int(parent.stdout.readline())
-    parent.kill()  # SIGKILL: no atexit, no __exit__
-    parent.wait()
+    ) as parent:
+        assert parent.stdout is not None
+        child_pid = int(parent.stdout.readline())
+        parent.kill()  # SIGKILL: no atexit, no __exit__
     deadline = time.monotonic() + 10
     status = Path(f"/proc/{child_pid}/status")
     while time.monotonic() < deadline:

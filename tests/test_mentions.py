@@ -1,3 +1,4 @@
+import itertools
 import time
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def test_seed_mentions_slice_back(index: MentionIndex) -> None:
         mentions = find_mentions(text, index)
         assert len(mentions) > 40
         assert all(text[m.start : m.end] == m.surface for m in mentions)
-        assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:], strict=False))
+        assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))
 
 
 def test_find_mentions_is_fast_on_the_seeds(index: MentionIndex) -> None:

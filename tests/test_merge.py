@@ -282,14 +282,14 @@ def test_cluster_fields_come_from_the_best_members() -> None:
     assert [m.event_id for m in cluster.members] == ["weak", "strong"]  # by source
 
 
-def test_region_falls_back_to_place_name_then_unknown() -> None:
-    named = make_event("a", location=Location(name_ar="تدمر", name_en="Palmyra"))
-    nameless = make_event("b", location=Location(name_ar="مكان", name_en=""))
+def test_region_is_the_governorate_or_unplaced() -> None:
+    placed = make_event("a", location=Location(name_ar="تدمر", name_en="Palmyra", admin1_en="Homs"))
+    unplaced = make_event("b", location=Location(name_ar="مكان", name_en="Somewhere"))
     regions = {
         c.members[0].event_id: c.region_en
-        for c in cluster_events([make_article("x", named, nameless)])
+        for c in cluster_events([make_article("x", placed, unplaced)])
     }
-    assert regions == {"a": "Palmyra", "b": "Unknown"}
+    assert regions == {"a": "Homs", "b": "Unplaced"}
 
 
 def test_clusters_sorted_by_region_date_and_id_and_independent_of_input_order() -> None:

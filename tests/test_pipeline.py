@@ -77,8 +77,9 @@ async def test_fabricated_figure_is_reasked_and_never_presented_as_fact(
 ) -> None:
     model = RuleModel(fabricate_killed=987, fabricate_on_reask=True)
     fake_openai.responder = model
-    briefing, _ = await arun([str(seeds / "004_575a162d0ffe51db.txt")],
-                             settings_for(fake_openai, tmp_path))
+    briefing, _ = await arun(
+        [str(seeds / "004_575a162d0ffe51db.txt")], settings_for(fake_openai, tmp_path)
+    )
     assert "reask" in model.calls
     events = briefing.articles[0].events
     lying = [e for e in events if e.fatalities.killed == 987]
@@ -94,12 +95,16 @@ async def test_reask_with_reasons_recovers_grounded_events(
 ) -> None:
     model = RuleModel(fabricate_killed=987, fabricate_on_reask=False)
     fake_openai.responder = model
-    briefing, _ = await arun([str(seeds / "004_575a162d0ffe51db.txt")],
-                             settings_for(fake_openai, tmp_path))
+    briefing, _ = await arun(
+        [str(seeds / "004_575a162d0ffe51db.txt")], settings_for(fake_openai, tmp_path)
+    )
     events = briefing.articles[0].events
     assert events and all(e.grounded for e in events)
-    reask = next(r for r in fake_openai.chat_requests
-                 if "failed the checks" in r.body["messages"][-1]["content"])
+    reask = next(
+        r
+        for r in fake_openai.chat_requests
+        if "failed the checks" in r.body["messages"][-1]["content"]
+    )
     assert "987" in reask.body["messages"][-1]["content"]
 
 
@@ -107,8 +112,10 @@ async def test_fabricated_place_name_is_flagged(
     fake_openai: FakeOpenAI, seeds: Path, tmp_path: Path
 ) -> None:
     fake_openai.responder = RuleModel(fabricate_location="الموصل")
-    briefing, _ = await arun([str(seeds / "004_575a162d0ffe51db.txt")],
-                             settings_for(fake_openai, tmp_path, max_grounding_reasks=0))
+    briefing, _ = await arun(
+        [str(seeds / "004_575a162d0ffe51db.txt")],
+        settings_for(fake_openai, tmp_path, max_grounding_reasks=0),
+    )
     events = briefing.articles[0].events
     assert events and not any(e.grounded for e in events if e.location.name_ar == "الموصل")
 
@@ -158,11 +165,10 @@ async def test_failed_run_resumes_without_asking_finished_articles_again(
 
     fake_openai.responder = failing_for_one_article
     settings = settings_for(fake_openai, tmp_path, max_transport_attempts=2)
-    first, stats = await arun([str(seeds)], settings)
+    first, _ = await arun([str(seeds)], settings)
     damaged = next(a for a in first.articles if broken in a.source)
     assert any(w.startswith("chunk ") for w in damaged.warnings)
-    finished = {a.article_id for a in first.articles
-                if broken not in a.source and a.status == "ok"}
+    finished = {a.article_id for a in first.articles if broken not in a.source and a.status == "ok"}
     assert len(finished) == 4
 
     asked_after: list[str] = []
@@ -210,9 +216,12 @@ async def test_article_cannot_escape_its_delimiters(
     )
     fake_openai.responder = RuleModel()
     await arun([str(path)], settings_for(fake_openai, tmp_path))
-    events_request = next(r for r in fake_openai.chat_requests
-                          if "<<<ARTICLE" in r.body["messages"][-1]["content"]
-                          and "[1]" in r.body["messages"][-1]["content"])
+    events_request = next(
+        r
+        for r in fake_openai.chat_requests
+        if "<<<ARTICLE" in r.body["messages"][-1]["content"]
+        and "[1]" in r.body["messages"][-1]["content"]
+    )
     user = events_request.body["messages"][-1]["content"]
     assert user.count("ARTICLE>>>") == 1 and user.count("<<<ARTICLE") == 1
 

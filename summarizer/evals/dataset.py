@@ -132,16 +132,17 @@ class GoldEvent(_Gold):
     def _sub_type_belongs_to_type(self) -> GoldEvent:
         if self.sub_event_type not in ACLED_TYPES[self.event_type]:
             raise ValueError(
-                f"sub_event_type {self.sub_event_type!r} is not a sub-type of "
-                f"{self.event_type!r}"
+                f"sub_event_type {self.sub_event_type!r} is not a sub-type of {self.event_type!r}"
             )
         return self
 
     def verbatim_strings(self) -> list[tuple[str, str]]:
         """Return ``(field, text)`` for every string that must occur verbatim in the article."""
         found = [("location.name_ar", self.location.name_ar)]
-        found += [(f"other_locations[{i}].name_ar", loc.name_ar)
-                  for i, loc in enumerate(self.other_locations)]
+        found += [
+            (f"other_locations[{i}].name_ar", loc.name_ar)
+            for i, loc in enumerate(self.other_locations)
+        ]
         found += [(f"actors[{i}].name_ar", a.name_ar) for i, a in enumerate(self.actors)]
         if self.attribution.source_ar is not None:
             found.append(("attribution.source_ar", self.attribution.source_ar))
@@ -300,8 +301,7 @@ def _check_seed(gold: SeedGold, text: str, gold_path: Path) -> None:
         for field, value in event.verbatim_strings():
             if value not in text:
                 raise DatasetError(
-                    f"{where}: {field} {value[:60]!r} is not a verbatim substring of "
-                    f"{gold.source}"
+                    f"{where}: {field} {value[:60]!r} is not a verbatim substring of {gold.source}"
                 )
         if event.duplicate_of is not None and event.duplicate_of not in firsts:
             raise DatasetError(
@@ -336,14 +336,14 @@ def load_seed_gold(path: Path, *, root: Path | None = None) -> tuple[EvalCase, b
     text_path = root / gold.source
     text = _read_article_text(text_path, path)
     _check_seed(gold, text, path)
-    article = Article(source=gold.source, article_id=article_id(text), text=text,
-                      published=gold.published)
+    article = Article(
+        source=gold.source, article_id=article_id(text), text=text, published=gold.published
+    )
     raw = path.read_bytes() + text.encode("utf-8")
     return EvalCase(case_id=path.stem, article=article, gold=gold), raw
 
 
-def load_seeds(paths: Iterable[Path], *, root: Path | None = None,
-               name: str = "seeds") -> Dataset:
+def load_seeds(paths: Iterable[Path], *, root: Path | None = None, name: str = "seeds") -> Dataset:
     """Load gold files (or directories of them, ``*.json`` in name order) into a dataset.
 
     Raises:
@@ -388,13 +388,19 @@ def load_fakes(path: Path, *, name: str = "fakes") -> Dataset:
             raise DatasetError(f"{path}:{number}: id {record.id!r} is not unique")
         seen.add(record.id)
         text = record.text.replace("\r\n", "\n")
-        article = Article(source=record.id, article_id=article_id(text), text=text,
-                          published=record.published, outlet=record.outlet)
+        article = Article(
+            source=record.id,
+            article_id=article_id(text),
+            text=text,
+            published=record.published,
+            outlet=record.outlet,
+        )
         cases.append(EvalCase(case_id=record.id, article=article, gold=record.gold))
     if not cases:
         raise DatasetError(f"{path}: no records")
-    return Dataset(name=name, kind="fakes", cases=tuple(cases),
-                   sha256=hashlib.sha256(raw).hexdigest()[:16])
+    return Dataset(
+        name=name, kind="fakes", cases=tuple(cases), sha256=hashlib.sha256(raw).hexdigest()[:16]
+    )
 
 
 def _named_datasets(root: Path) -> dict[str, dict[str, Any]]:

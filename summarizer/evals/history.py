@@ -150,24 +150,39 @@ class EvalStore:
             with self._db:
                 self._db.execute(
                     "INSERT OR REPLACE INTO eval_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (run.run_id, run.created, run.dataset, run.dataset_sha, run.kind, run.model,
-                     run.rescored_from, json.dumps(run.meta, ensure_ascii=False),
-                     _scores_json(run.metrics), json.dumps(usage)),
+                    (
+                        run.run_id,
+                        run.created,
+                        run.dataset,
+                        run.dataset_sha,
+                        run.kind,
+                        run.model,
+                        run.rescored_from,
+                        json.dumps(run.meta, ensure_ascii=False),
+                        _scores_json(run.metrics),
+                        json.dumps(usage),
+                    ),
                 )
                 self._db.executemany(
                     "INSERT OR REPLACE INTO eval_cases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (run.run_id, i, c.case_id, c.source,
-                         c.output.model_dump_json() if c.output is not None else None,
-                         c.error, _scores_json(c.scores), json.dumps(asdict(c.usage)))
+                        (
+                            run.run_id,
+                            i,
+                            c.case_id,
+                            c.source,
+                            c.output.model_dump_json() if c.output is not None else None,
+                            c.error,
+                            _scores_json(c.scores),
+                            json.dumps(asdict(c.usage)),
+                        )
                         for i, c in enumerate(run.cases)
                     ],
                 )
         except sqlite3.Error as e:
             raise StoreError(f"store {self.path}: cannot save eval run: {e}") from e
 
-    def resolve(self, ref: str, *, dataset: str | None = None,
-                before: float | None = None) -> str:
+    def resolve(self, ref: str, *, dataset: str | None = None, before: float | None = None) -> str:
         """Return the run id that ``ref`` names: an id, a unique id prefix, or ``latest``.
 
         ``latest`` is the newest run of ``dataset`` created before ``before``.
@@ -202,14 +217,16 @@ class EvalStore:
         """
         row = self._db.execute(
             "SELECT run_id, created, dataset, dataset_sha, kind, model, rescored_from, meta,"
-            " metrics FROM eval_runs WHERE run_id = ?", (run_id,),
+            " metrics FROM eval_runs WHERE run_id = ?",
+            (run_id,),
         ).fetchone()
         if row is None:
             raise StoreError(f"no eval run {run_id!r} in {self.path}")
         cases = []
         for case_id, source, output, error, scores, usage in self._db.execute(
             "SELECT case_id, source, output, error, scores, usage FROM eval_cases"
-            " WHERE run_id = ? ORDER BY position", (run_id,),
+            " WHERE run_id = ? ORDER BY position",
+            (run_id,),
         ):
             summary: ArticleSummary | None = None
             if output is not None:
@@ -217,11 +234,26 @@ class EvalStore:
                     summary = ArticleSummary.model_validate_json(output)
                 except ValidationError as e:
                     error = f"stored output no longer validates: {e.error_count()} errors"
-            cases.append(CaseResult(case_id, source, summary, error, _scores_from(scores),
-                                    CaseUsage(**json.loads(usage))))
+            cases.append(
+                CaseResult(
+                    case_id,
+                    source,
+                    summary,
+                    error,
+                    _scores_from(scores),
+                    CaseUsage(**json.loads(usage)),
+                )
+            )
         return EvalRun(
-            run_id=row[0], created=row[1], dataset=row[2], dataset_sha=row[3], kind=row[4],
-            model=row[5], rescored_from=row[6], meta=json.loads(row[7]), cases=cases,
+            run_id=row[0],
+            created=row[1],
+            dataset=row[2],
+            dataset_sha=row[3],
+            kind=row[4],
+            model=row[5],
+            rescored_from=row[6],
+            meta=json.loads(row[7]),
+            cases=cases,
             metrics=_scores_from(row[8]),
         )
 
@@ -229,6 +261,7 @@ class EvalStore:
         """Return ``(run_id, created, dataset, model, rescored_from)`` of recent runs."""
         rows = self._db.execute(
             "SELECT run_id, created, dataset, model, rescored_from FROM eval_runs"
-            " ORDER BY created DESC LIMIT ?", (limit,),
+            " ORDER BY created DESC LIMIT ?",
+            (limit,),
         ).fetchall()
         return [(str(r[0]), float(r[1]), str(r[2]), str(r[3]), r[4]) for r in rows]

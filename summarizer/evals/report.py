@@ -74,21 +74,41 @@ def metric_rows(cmp: Comparison) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _seconds(value: object) -> str:
+    return f"{value:.1f} s" if isinstance(value, int | float) else "—"
+
+
 def usage_rows(cmp: Comparison) -> list[tuple[str, str, str]]:
     """Return (item, this run, baseline) rows about cases, requests, tokens, time and cost."""
 
     def describe(run: EvalRun) -> list[str]:
         u = run.usage
         ok = sum(1 for c in run.cases if c.output is not None and c.output.status == "ok")
-        tokens = ("not reported" if u.prompt_tokens is None or u.completion_tokens is None
-                  else f"{u.prompt_tokens} + {u.completion_tokens}")
+        tokens = (
+            "not reported"
+            if u.prompt_tokens is None or u.completion_tokens is None
+            else f"{u.prompt_tokens} + {u.completion_tokens}"
+        )
         cost = _cost(u, cmp.prices)
-        return [f"{ok} ok / {len(run.cases)}", str(u.requests), tokens,
-                f"{u.model_seconds:.1f} s", f"{u.wall_seconds:.1f} s",
-                "—" if cost is None else f"${cost:.4f}"]
+        return [
+            f"{ok} ok / {len(run.cases)}",
+            str(u.requests),
+            tokens,
+            f"{u.model_seconds:.1f} s",
+            f"{u.wall_seconds:.1f} s",
+            _seconds(run.meta.get("wall_seconds")),
+            "—" if cost is None else f"${cost:.4f}",
+        ]
 
-    labels = ["cases", "model requests", "tokens (prompt + completion)", "model latency (sum)",
-              "case wall time (sum)", "cost"]
+    labels = [
+        "cases",
+        "model requests",
+        "tokens (prompt + completion)",
+        "model latency (sum)",
+        "case wall time (sum)",
+        "run wall time",
+        "cost",
+    ]
     now = describe(cmp.run)
     before = describe(cmp.baseline) if cmp.baseline else [""] * len(labels)
     return list(zip(labels, now, before, strict=True))
@@ -135,12 +155,13 @@ def _gold_value(name: str, g: GoldEvent) -> str:
         "figure_accuracy": f"k={f.killed} w={f.wounded} c={f.captured}",
         "qualifier_accuracy": f.qualifier,
         "attribution_accuracy": f"{g.attribution.source_en or g.attribution.source_ar or '—'}"
-                                f" ({g.attribution.stance})",
+        f" ({g.attribution.stance})",
         "date_accuracy": g.date_text_ar or "—",
     }[name]
 
 
 def _pred_value(name: str, e: Event | None) -> str:
+    """Return a prediction's field as shown in the diff ("missed" when there is none)."""
     if e is None:
         return "missed"
     f = e.fatalities
@@ -151,33 +172,52 @@ def _pred_value(name: str, e: Event | None) -> str:
         "figure_accuracy": f"k={f.killed} w={f.wounded} c={f.captured}",
         "qualifier_accuracy": f.qualifier,
         "attribution_accuracy": f"{e.attribution.source_en or e.attribution.source_ar or '—'}"
-                                f" ({e.attribution.stance})",
+        f" ({e.attribution.stance})",
         "date_accuracy": e.date_text_ar or "—",
     }[name]
 
 
-def _matched(result: CaseResult | None, gold: Sequence[GoldEvent],
-             text: str) -> tuple[dict[int, Event], list[Event]]:
+def _matched(
+    result: CaseResult | None, gold: Sequence[GoldEvent], text: str
+) -> tuple[dict[int, Event], list[Event]]:
     if result is None or result.output is None or result.output.status != "ok":
         return {}, []
     events = result.output.events
     matching = match_events(gold, events, text)
-    return ({m.gold: events[m.predicted] for m in matching.pairs},
-            [events[i] for i in matching.unmatched_predicted])
+    return (
+        {m.gold: events[m.predicted] for m in matching.pairs},
+        [events[i] for i in matching.unmatched_predicted],
+    )
 
 
-def _case_blocks(case_id: str, now: CaseResult, before: CaseResult | None,
-                 dataset: Dataset) -> list[_Block]:
+def _case_blocks(
+    case_id: str, now: CaseResult, before: CaseResult | None, dataset: Dataset
+) -> list[_Block]:
     blocks = [_Block("h2", f"{case_id} ({now.source})")]
     if now.error:
         blocks.append(_Block("p", f"error: {now.error}"))
-    keys = ("event_recall", "event_precision", "figure_accuracy", "grounding_rate",
-            "fakes_location_accuracy", "fakes_casualty_accuracy", "fakes_actor_accuracy")
-    rows = [(k, _num(now.scores[k].value), _num(before.scores[k].value) if before and
-             k in before.scores else "", now.scores[k].reason)
-            for k in keys if k in now.scores]
-    blocks.append(_Block("table", headers=("metric", "this run", "baseline", "why"),
-                         rows=tuple(rows)))
+    keys = (
+        "event_recall",
+        "event_precision",
+        "figure_accuracy",
+        "grounding_rate",
+        "fakes_location_accuracy",
+        "fakes_casualty_accuracy",
+        "fakes_actor_accuracy",
+    )
+    rows = [
+        (
+            k,
+            _num(now.scores[k].value),
+            _num(before.scores[k].value) if before and k in before.scores else "",
+            now.scores[k].reason,
+        )
+        for k in keys
+        if k in now.scores
+    ]
+    blocks.append(
+        _Block("table", headers=("metric", "this run", "baseline", "why"), rows=tuple(rows))
+    )
     case = dataset.case(case_id)
     gold = case.gold_events if case else []
     if not gold or case is None:
@@ -187,38 +227,55 @@ def _case_blocks(case_id: str, now: CaseResult, before: CaseResult | None,
     diff: list[tuple[str, ...]] = []
     for i, g in enumerate(gold):
         cur, base = ours.get(i), theirs.get(i)
-        if cur is None and (before is None or base is None):
-            # Missed by this run (and by the baseline, if any): one row says it, not seven.
-            base_text = "missed" if before is not None else ""
-            diff.append((g.gold_id, "event", g.summary_en, base_text, "missed", "✗"))
+        if cur is None:
+            # A missed event: one row says it, not seven.
+            base_text = "" if before is None else "missed" if base is None else "found"
+            mark = "changed ✗" if base_text == "found" else "✗"
+            diff.append((g.gold_id, "event", g.summary_en, base_text, "missed", mark))
             continue
         for name, check in FIELD_CHECKS.items():
             cur_text = _pred_value(name, cur)
             base_text = _pred_value(name, base) if before is not None else ""
-            wrong = cur is None or not check(g, cur)[0]
+            wrong = not check(g, cur)[0]
             changed = before is not None and base_text != cur_text
             if wrong or changed:
                 mark = ("changed" if changed else "") + (" ✗" if wrong else "")
-                diff.append((g.gold_id, name.removesuffix("_accuracy"), _gold_value(name, g),
-                             base_text, cur_text, mark.strip()))
+                diff.append(
+                    (
+                        g.gold_id,
+                        name.removesuffix("_accuracy"),
+                        _gold_value(name, g),
+                        base_text,
+                        cur_text,
+                        mark.strip(),
+                    )
+                )
     if diff:
-        blocks.append(_Block("table", headers=("gold", "field", "gold value", "baseline",
-                                               "this run", ""), rows=tuple(diff)))
+        blocks.append(
+            _Block(
+                "table",
+                headers=("gold", "field", "gold value", "baseline", "this run", ""),
+                rows=tuple(diff),
+            )
+        )
     else:
         blocks.append(_Block("p", "every gold event found with every field right"))
     for label, extra in (("this run", extra_now), ("baseline", extra_before)):
         if extra:
-            blocks.append(_Block("p", f"predictions of {label} matching no gold event: " + "; ".join(
+            listed = "; ".join(
                 f"{e.sub_event_type} at {e.location.name_en} [{e.evidence_start}-{e.evidence_end}]"
-                for e in extra)))
+                for e in extra
+            )
+            blocks.append(_Block("p", f"predictions of {label} matching no gold event: {listed}"))
     return blocks
 
 
 def _blocks(cmp: Comparison, dataset: Dataset) -> list[_Block]:
     run = cmp.run
     created = datetime.fromtimestamp(run.created, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
-    prompts = ", ".join(f"{p['name']}@{p['version']} ({p['sha256']})"
-                        for p in run.meta.get("prompts", []))
+    prompts = ", ".join(
+        f"{p['name']}@{p['version']} ({p['sha256']})" for p in run.meta.get("prompts", [])
+    )
     meta = [
         f"dataset {run.dataset} (sha {run.dataset_sha}), {len(run.cases)} cases; created {created}",
         f"model {run.model}; endpoint {run.meta.get('endpoint', {})}; prompts {prompts}",
@@ -228,16 +285,23 @@ def _blocks(cmp: Comparison, dataset: Dataset) -> list[_Block]:
         meta.append(f"re-scored from run {run.rescored_from} (no model calls)")
     blocks = [_Block("h1", f"Eval run {run.run_id}"), *(_Block("p", m) for m in meta)]
     if cmp.baseline:
-        blocks.append(_Block("p", f"baseline {cmp.baseline.run_id} ({cmp.baseline.model}); "
-                                  "deltas over the cases both runs have"))
+        blocks.append(
+            _Block(
+                "p",
+                f"baseline {cmp.baseline.run_id} ({cmp.baseline.model}); "
+                "deltas over the cases both runs have",
+            )
+        )
         if cmp.only_one_side:
             blocks.append(_Block("p", "cases in only one run: " + ", ".join(cmp.only_one_side)))
     if cmp.gate_failures:
         blocks.append(_Block("p", "GATE FAILED: " + "; ".join(cmp.gate_failures)))
-    blocks.append(_Block("table", headers=("metric", "value", "baseline", "Δ"),
-                         rows=tuple(metric_rows(cmp))))
-    blocks.append(_Block("table", headers=("usage", "this run", "baseline"),
-                         rows=tuple(usage_rows(cmp))))
+    blocks.append(
+        _Block("table", headers=("metric", "value", "baseline", "Δ"), rows=tuple(metric_rows(cmp)))
+    )
+    blocks.append(
+        _Block("table", headers=("usage", "this run", "baseline"), rows=tuple(usage_rows(cmp)))
+    )
     before = {c.case_id: c for c in cmp.baseline.cases} if cmp.baseline else {}
     for result in run.cases:
         blocks.extend(_case_blocks(result.case_id, result, before.get(result.case_id), dataset))
@@ -266,17 +330,22 @@ def render_markdown(cmp: Comparison, dataset: Dataset) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-_CSS = ("body{font-family:sans-serif;max-width:72rem;margin:2rem auto}"
-        "table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;"
-        "padding:.2rem .5rem;vertical-align:top}th{background:#f3f3f3}")
+_CSS = (
+    "body{font-family:sans-serif;max-width:72rem;margin:2rem auto}"
+    "table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;"
+    "padding:.2rem .5rem;vertical-align:top}th{background:#f3f3f3}"
+)
 
 
 def render_html(cmp: Comparison, dataset: Dataset) -> str:
     """Return the report as a standalone HTML page; all text is escaped."""
     esc: Callable[[str], str] = html.escape
-    out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>{esc('Eval run ' + cmp.run.run_id)}</title><style>{_CSS}</style>",
-           "</head><body>"]
+    out = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{esc('Eval run ' + cmp.run.run_id)}</title><style>{_CSS}</style>",
+        "</head><body>",
+    ]
     for b in _blocks(cmp, dataset):
         if b.kind in ("h1", "h2"):
             out.append(f"<{b.kind}>{esc(b.text)}</{b.kind}>")
@@ -285,8 +354,7 @@ def render_html(cmp: Comparison, dataset: Dataset) -> str:
         else:
             out.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in b.headers) + "</tr>")
             for row in b.rows:
-                out.append("<tr>" + "".join(f'<td dir="auto">{esc(c)}</td>' for c in row)
-                           + "</tr>")
+                out.append("<tr>" + "".join(f'<td dir="auto">{esc(c)}</td>' for c in row) + "</tr>")
             out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -14,7 +14,7 @@ import logging
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from summarizer.config import Settings
 from summarizer.errors import LLMError, SummarizerError
+from summarizer.canonical import glossary_hooks
 from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult
 from summarizer.pipeline import summarize_text
 from summarizer.prompts import load_prompt
@@ -78,11 +79,16 @@ class _MeteredLLM:
             usage.model_seconds += a.latency_s
             if a.kind == "transport_error":
                 continue
-            usage.prompt_tokens = (None if usage.prompt_tokens is None or a.prompt_tokens is None
-                                   else usage.prompt_tokens + a.prompt_tokens)
+            usage.prompt_tokens = (
+                None
+                if usage.prompt_tokens is None or a.prompt_tokens is None
+                else usage.prompt_tokens + a.prompt_tokens
+            )
             usage.completion_tokens = (
-                None if usage.completion_tokens is None or a.completion_tokens is None
-                else usage.completion_tokens + a.completion_tokens)
+                None
+                if usage.completion_tokens is None or a.completion_tokens is None
+                else usage.completion_tokens + a.completion_tokens
+            )
         return usage
 
 
@@ -90,8 +96,12 @@ def git_sha() -> str | None:
     """Return ``git rev-parse HEAD`` of the repository, or None outside a checkout."""
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=repo_root(), capture_output=True, text=True,
-            timeout=10, check=False,
+            ["git", "rev-parse", "HEAD"],
+            cwd=repo_root(),
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -109,10 +119,13 @@ def _public_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def _metadata(settings: Settings, llm: LLM, *, use_glossary: bool, concurrency: int,
-              limit: int | None) -> dict[str, Any]:
-    prompts = [load_prompt(name, settings.prompt_overrides.get(name)).stamp.model_dump()
-               for name in ("events", "headline")]
+def _metadata(
+    settings: Settings, llm: LLM, *, use_glossary: bool, concurrency: int, limit: int | None
+) -> dict[str, Any]:
+    prompts = [
+        load_prompt(name, settings.prompt_overrides.get(name)).stamp.model_dump()
+        for name in ("events", "headline")
+    ]
     public = settings.model_dump(mode="json", exclude={"api_key"})
     public["api_key_set"] = settings.api_key is not None
     return {
@@ -129,7 +142,11 @@ def _metadata(settings: Settings, llm: LLM, *, use_glossary: bool, concurrency: 
 
 
 async def _run_case(
-    case: EvalCase, settings: Settings, llm: LLM, store: Store, limit: asyncio.Semaphore,
+    case: EvalCase,
+    settings: Settings,
+    llm: LLM,
+    store: Store,
+    limit: asyncio.Semaphore,
     hooks: tuple[Any, Any],
 ) -> CaseResult:
     metered = _MeteredLLM(llm, limit)
@@ -137,8 +154,9 @@ async def _run_case(
     output: ArticleSummary | None = None
     error: str | None = None
     try:
-        summary = await summarize_text(case.article, settings, llm=metered, store=store,
-                                       names=hooks[0], canonicalize=hooks[1])
+        summary = await summarize_text(
+            case.article, settings, llm=metered, store=store, names=hooks[0], canonicalize=hooks[1]
+        )
         # Validate the JSON a user would read, not only the object in memory.
         output = ArticleSummary.model_validate_json(summary.model_dump_json())
     except ValidationError as e:
@@ -146,8 +164,9 @@ async def _run_case(
     except SummarizerError as e:
         error = f"{type(e).__name__}: {e}"
     usage = metered.usage(time.perf_counter() - started)
-    return CaseResult(case.case_id, case.article.source, output, error,
-                      score_case(case, output, error), usage)
+    return CaseResult(
+        case.case_id, case.article.source, output, error, score_case(case, output, error), usage
+    )
 
 
 async def run_eval(
@@ -177,13 +196,11 @@ async def run_eval(
     Raises:
         SummarizerError: the model or store could not be opened, or a prompt pin is unknown.
     """
-    from summarizer.glossary_hooks import glossary_hooks
-
     dataset = dataset.limited(limit)
     if not use_glossary:
         settings = settings.model_copy(update={"use_glossary": False})
     hooks: tuple[Any, Any] = glossary_hooks(settings) if use_glossary else (None, None)
-    started = time.time()
+    started, clock = time.time(), time.perf_counter()
     async with AsyncExitStack() as stack:
         store = Store(settings.resolved_store_path)
         stack.callback(store.close)
@@ -191,8 +208,9 @@ async def run_eval(
             from summarizer.backend import open_llm
 
             llm = await stack.enter_async_context(open_llm(settings))
-        meta = _metadata(settings, llm, use_glossary=use_glossary, concurrency=concurrency,
-                         limit=limit)
+        meta = _metadata(
+            settings, llm, use_glossary=use_glossary, concurrency=concurrency, limit=limit
+        )
         cases_limit = asyncio.Semaphore(concurrency)
         requests_limit = asyncio.Semaphore(concurrency)
 
@@ -204,10 +222,17 @@ async def run_eval(
             return result
 
         results = await asyncio.gather(*(one(c) for c in dataset.cases))
+    meta["wall_seconds"] = round(time.perf_counter() - clock, 3)
     return EvalRun(
-        run_id=uuid.uuid4().hex[:12], created=started, dataset=dataset.name,
-        dataset_sha=dataset.sha256, kind=dataset.kind, model=llm.model, meta=meta,
-        cases=list(results), metrics=aggregate([r.scores for r in results]),
+        run_id=uuid.uuid4().hex[:12],
+        created=started,
+        dataset=dataset.name,
+        dataset_sha=dataset.sha256,
+        kind=dataset.kind,
+        model=llm.model,
+        meta=meta,
+        cases=list(results),
+        metrics=aggregate([r.scores for r in results]),
     )
 
 
@@ -223,17 +248,30 @@ def rescore_run(run: EvalRun, dataset: Dataset) -> EvalRun:
     for stored in run.cases:
         case = dataset.case(stored.case_id)
         if case is None:
-            logger.warning("case %s of run %s is not in dataset %s; skipped",
-                           stored.case_id, run.run_id, dataset.name)
+            logger.warning(
+                "case %s of run %s is not in dataset %s; skipped",
+                stored.case_id,
+                run.run_id,
+                dataset.name,
+            )
             continue
         scores = score_case(case, stored.output, stored.error)
-        cases.append(CaseResult(stored.case_id, stored.source, stored.output, stored.error,
-                                scores, stored.usage))
+        cases.append(
+            CaseResult(
+                stored.case_id, stored.source, stored.output, stored.error, scores, stored.usage
+            )
+        )
     return EvalRun(
-        run_id=uuid.uuid4().hex[:12], created=time.time(), dataset=dataset.name,
-        dataset_sha=dataset.sha256, kind=dataset.kind, model=run.model,
-        meta={**run.meta, "rescored_from": run.run_id}, cases=cases,
-        metrics=aggregate([c.scores for c in cases]), rescored_from=run.run_id,
+        run_id=uuid.uuid4().hex[:12],
+        created=time.time(),
+        dataset=dataset.name,
+        dataset_sha=dataset.sha256,
+        kind=dataset.kind,
+        model=run.model,
+        meta={**run.meta, "rescored_from": run.run_id},
+        cases=cases,
+        metrics=aggregate([c.scores for c in cases]),
+        rescored_from=run.run_id,
     )
 
 
@@ -261,9 +299,3 @@ def common_metrics(
         stored = theirs[cid]
         before_cases.append(score_case(case, stored.output, stored.error))
     return now, aggregate(before_cases), only
-
-
-def case_counts(results: Sequence[CaseResult]) -> tuple[int, int]:
-    """Return (cases with a valid output, cases without)."""
-    ok = sum(1 for r in results if r.output is not None and r.output.status == "ok")
-    return ok, len(results) - ok

@@ -9,8 +9,9 @@ of per-article ratios that would let a one-event article weigh as much as a dige
 (:func:`gold_spans`). A predicted event is a *candidate* for a gold event when its evidence span
 ``[evidence_start, evidence_end)`` overlaps one of the gold event's evidence spans and the two
 have the same ``event_type``. Candidate pairs are ranked by (1) the share of the gold evidence
-the prediction covers, (2) place agreement (:func:`place_agrees`), the tie-breaker when one
-sentence holds several events, (3) overlapping characters, then (4) gold and prediction order;
+the prediction covers, then the tie-breakers for a sentence holding several events: (2) place
+agreement (:func:`place_agrees`), (3) how many other fields agree (sub-type, actors, figures,
+qualifier, attribution, date), (4) overlapping characters, and (5) gold and prediction order;
 pairs are taken greedily, one-to-one. Gold duplicates (``duplicate_of``) are separate gold
 mentions: a system that merges a lede with its body report finds one of the two.
 """
@@ -32,10 +33,12 @@ __all__ = [
     "Matching",
     "Score",
     "actors_agree",
+    "aggregate",
     "attribution_agrees",
     "date_agrees",
     "event_scores",
     "evidence_verbatim_rate",
+    "f1_score",
     "fakes_scores",
     "field_accuracy",
     "figures_agree",
@@ -132,7 +135,11 @@ class Matching:
 
 
 def match_events(
-    gold: Sequence[GoldEvent], predicted: Sequence[Event], article_text: str
+    gold: Sequence[GoldEvent],
+    predicted: Sequence[Event],
+    article_text: str,
+    *,
+    require_type: bool = True,
 ) -> Matching:
     """Pair gold and predicted events by the matching rule of this module's docstring.
 
@@ -140,16 +147,18 @@ def match_events(
         gold: the article's gold events, in reading order.
         predicted: the system's events.
         article_text: the article the gold evidence is located in.
+        require_type: pair only events of the same ``event_type`` (False: by span alone,
+            used to measure type accuracy).
 
     Returns:
         The pairs (in gold order) and the indices left unmatched on each side.
     """
     spans = gold_spans(article_text, gold)
-    candidates: list[tuple[tuple[float, int, int, int, int], Match]] = []
+    candidates: list[tuple[tuple[float, int, int, int, int, int], Match]] = []
     for gi, (g, g_spans) in enumerate(zip(gold, spans, strict=True)):
         length = sum(e - s for s, e in g_spans)
         for pi, p in enumerate(predicted):
-            if p.event_type != g.event_type:
+            if require_type and p.event_type != g.event_type:
                 continue
             pred_span = (p.evidence_start, max(p.evidence_end, p.evidence_start))
             overlap = sum(_overlap(pred_span, s) for s in g_spans)
@@ -157,7 +166,11 @@ def match_events(
                 continue
             coverage = round(overlap / length, 3) if length else 0.0
             place = place_agrees(g, p)[0]
-            key = (-coverage, -int(place), -overlap, gi, pi)
+            # Ties (several events quoting one sentence) go to the most similar prediction.
+            alike = int(p.event_type == g.event_type) + sum(
+                check(g, p)[0] for name, check in FIELD_CHECKS.items() if name != "place_accuracy"
+            )
+            key = (-coverage, -int(place), -alike, -overlap, gi, pi)
             candidates.append((key, Match(gi, pi, coverage, overlap, place)))
     used_gold: set[int] = set()
     used_pred: set[int] = set()
@@ -243,8 +256,10 @@ def sub_type_agrees(gold: GoldEvent, event: Event) -> tuple[bool, str]:
 
 
 def _actor_keys(names: Sequence[tuple[str, str]]) -> tuple[set[str], set[str]]:
-    return ({name_core(ar) for ar, _ in names if name_core(ar)},
-            {en.strip().casefold() for _, en in names if en.strip()})
+    return (
+        {name_core(ar) for ar, _ in names if name_core(ar)},
+        {en.strip().casefold() for _, en in names if en.strip()},
+    )
 
 
 def actors_agree(gold: GoldEvent, event: Event) -> tuple[bool, str]:
@@ -315,9 +330,7 @@ FIELD_CHECKS: dict[str, Check] = {
 }
 
 
-def field_accuracy(
-    name: str, check: Check, pairs: Sequence[tuple[GoldEvent, Event]]
-) -> Score:
+def field_accuracy(name: str, check: Check, pairs: Sequence[tuple[GoldEvent, Event]]) -> Score:
     """Return the share of matched pairs on which ``check`` agrees; the reason lists misses."""
     misses: list[str] = []
     hits = 0
@@ -336,27 +349,20 @@ def field_accuracy(
 def type_accuracy(
     gold: Sequence[GoldEvent], predicted: Sequence[Event], article_text: str
 ) -> Score:
-    """Return the share of located gold events whose nearest prediction has the right type.
+    """Return the share of located gold events paired with a prediction of the right type.
 
-    The matching rule requires equal types, so this is measured on a looser pairing: each gold
-    event with at least one overlapping prediction (of any type) is compared with the
-    prediction overlapping it most.
+    The matching rule requires equal types, so this is measured on a looser pairing: the same
+    rule without the type condition (:func:`match_events` with ``require_type=False``).
     """
-    hits = total = 0
-    misses: list[str] = []
-    for g, g_spans in zip(gold, gold_spans(article_text, gold), strict=True):
-        best: tuple[int, Event] | None = None
-        for p in predicted:
-            overlap = sum(_overlap((p.evidence_start, p.evidence_end), s) for s in g_spans)
-            if overlap > 0 and (best is None or overlap > best[0]):
-                best = (overlap, p)
-        if best is None:
-            continue
-        total += 1
-        if best[1].event_type == g.event_type:
-            hits += 1
-        else:
-            misses.append(f"{g.gold_id}: gold {g.event_type!r} vs {best[1].event_type!r}")
+    matching = match_events(gold, predicted, article_text, require_type=False)
+    misses = [
+        f"{gold[m.gold].gold_id}: gold {gold[m.gold].event_type!r} vs "
+        f"{predicted[m.predicted].event_type!r}"
+        for m in matching.pairs
+        if gold[m.gold].event_type != predicted[m.predicted].event_type
+    ]
+    total = len(matching.pairs)
+    hits = total - len(misses)
     reason = f"{hits} of {total} located gold events have the right event type"
     if misses:
         reason += "; " + "; ".join(misses[:3])
@@ -376,8 +382,11 @@ def grounding_rate(events: Sequence[Event]) -> Score:
 
 def evidence_verbatim_rate(events: Sequence[Event], article_text: str) -> Score:
     """Return the share of events whose quote is verbatim at its offsets (100% by construction)."""
-    bad = [e.event_id for e in events
-           if not e.evidence_ar or article_text[e.evidence_start:e.evidence_end] != e.evidence_ar]
+    bad = [
+        e.event_id
+        for e in events
+        if not e.evidence_ar or article_text[e.evidence_start : e.evidence_end] != e.evidence_ar
+    ]
     hits = len(events) - len(bad)
     reason = f"{hits} of {len(events)} quotes are verbatim at their offsets"
     if bad:
@@ -434,13 +443,25 @@ def fakes_scores(gold: FakesGold, events: Sequence[Event]) -> dict[str, Score]:
     * sub-type: some event's sub-type is among the cause of death's hints; not measured when
       there are none.
     """
-    wanted = {x.casefold() for x in (gold.location.name_en, gold.location.admin1_en,
-                                     *gold.location.admin1_alternatives) if x}
+    wanted = {
+        x.casefold()
+        for x in (
+            gold.location.name_en,
+            gold.location.admin1_en,
+            *gold.location.admin1_alternatives,
+        )
+        if x
+    }
     said = {x.casefold() for e in events for x in (e.location.admin1_en, e.location.name_en) if x}
     loc_ok = bool(wanted & said)
-    scores = {"fakes_location_accuracy": Score(
-        float(loc_ok), f"gold {gold.location.name_en!r} vs {sorted(said) or 'no places'}",
-        float(loc_ok), 1)}
+    scores = {
+        "fakes_location_accuracy": Score(
+            float(loc_ok),
+            f"gold {gold.location.name_en!r} vs {sorted(said) or 'no places'}",
+            float(loc_ok),
+            1,
+        )
+    }
 
     total = gold.killed.total
     killed = [e.fatalities.killed for e in events if e.fatalities.killed is not None]
@@ -449,17 +470,20 @@ def fakes_scores(gold: FakesGold, events: Sequence[Event]) -> dict[str, Score]:
     else:
         ok = total in killed or sum(killed) == total
         scores["fakes_casualty_accuracy"] = Score(
-            float(ok), f"gold total {total} vs killed {killed or 'none'}", float(ok), 1)
+            float(ok), f"gold total {total} vs killed {killed or 'none'}", float(ok), 1
+        )
 
     if not gold.actor.name_en:
         scores["fakes_actor_accuracy"] = Score(None, "perpetrator coded as unknown")
     else:
-        attackers = {a.name_en.casefold() for e in events for a in e.actors
-                     if a.role == "attacker"}
+        attackers = {a.name_en.casefold() for e in events for a in e.actors if a.role == "attacker"}
         ok = any(n.casefold() in attackers for n in gold.actor.name_en)
         scores["fakes_actor_accuracy"] = Score(
-            float(ok), f"gold {gold.actor.name_en} vs attackers {sorted(attackers) or 'none'}",
-            float(ok), 1)
+            float(ok),
+            f"gold {gold.actor.name_en} vs attackers {sorted(attackers) or 'none'}",
+            float(ok),
+            1,
+        )
 
     hints = gold.cause_of_death.sub_event_type_hints
     if not hints:
@@ -467,8 +491,11 @@ def fakes_scores(gold: FakesGold, events: Sequence[Event]) -> dict[str, Score]:
     else:
         ok = any(e.sub_event_type in hints for e in events)
         scores["fakes_sub_type_accuracy"] = Score(
-            float(ok), f"hints {hints} vs {sorted({e.sub_event_type for e in events})}",
-            float(ok), 1)
+            float(ok),
+            f"hints {hints} vs {sorted({e.sub_event_type for e in events})}",
+            float(ok),
+            1,
+        )
     return scores
 
 
@@ -526,6 +553,5 @@ def aggregate(case_scores: Sequence[Mapping[str, Score]]) -> dict[str, Score]:
         total = sum(p.total for p in parts)
         result[name] = Score.ratio(hits, total, f"{hits:g} of {total} over {len(parts)} cases")
     if "event_precision" in result:
-        result["event_f1"] = f1_score(result["event_precision"].value,
-                                      result["event_recall"].value)
+        result["event_f1"] = f1_score(result["event_precision"].value, result["event_recall"].value)
     return result

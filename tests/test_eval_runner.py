@@ -1,0 +1,238 @@
+"""The eval runner end to end against the loopback OpenAI server with the oracle responder."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from summarizer.cli import build_parser, main
+from summarizer.evals.cli import run_eval_command
+from summarizer.evals.dataset import Dataset, load_dataset
+from summarizer.evals.oracle import Oracle, oracle_reply
+from tests.fakeopenai import FakeOpenAI
+
+DATA = Path(__file__).parent / "data" / "eval"
+
+
+@pytest.fixture
+def dataset() -> Dataset:
+    return load_dataset(str(DATA / "gold"), root=DATA)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def _args(server: FakeOpenAI, workdir: Path, *extra: str, model: str = "oracle") -> list[str]:
+    return [
+        "eval",
+        "--dataset",
+        str(DATA / "gold"),
+        "--root",
+        str(DATA),
+        "--base-url",
+        server.base_url,
+        "--model",
+        model,
+        "--concurrency",
+        "2",
+        "--store",
+        str(workdir / "store.sqlite3"),
+        "--report-dir",
+        str(workdir / "reports"),
+        *extra,
+    ]
+
+
+def _eval(argv: list[str]) -> tuple[int, str]:
+    """Run ``summarizer eval`` rendering into a 100-column string console."""
+    out = io.StringIO()
+    console = Console(file=out, width=100)
+    args = build_parser().parse_args(argv)
+    return run_eval_command(args, console), out.getvalue()
+
+
+def _runs(workdir: Path) -> list[tuple[str, str | None, str]]:
+    with sqlite3.connect(workdir / "store.sqlite3") as db:
+        return db.execute(
+            "SELECT run_id, rescored_from, metrics FROM eval_runs ORDER BY created"
+        ).fetchall()
+
+
+def test_oracle_points_at_the_gold_sentences(dataset: Dataset) -> None:
+    text = dataset.cases[0].article.text
+    lines = [line for line in text.split("\n") if line]
+    user = (
+        "<<<ARTICLE\n"
+        + "\n".join(f"[{i}] {s}" for i, s in enumerate(lines[1:], 1))
+        + "\nARTICLE>>>"
+    )
+    answer = oracle_reply({"messages": [{"role": "user", "content": user}]}, dataset)
+    assert [(e["sentence_ids"], e["sub_event_type"]) for e in answer["events"]] == [
+        ([1], "Government regains territory"),
+        ([2], "Attack"),
+    ]
+    assert answer["events"][1]["source_ar"] == "ناشطون"
+    headline = oracle_reply(
+        {"messages": [{"role": "user", "content": "<<<ARTICLE\n" + lines[0] + "\nARTICLE>>>"}]},
+        dataset,
+    )
+    assert headline["headline_en"].startswith("Russian aircraft struck Khan Shaykhun")
+
+
+def test_oracle_run_scores_perfectly_and_is_stored_and_reported(
+    fake_openai: FakeOpenAI, dataset: Dataset, workdir: Path
+) -> None:
+    fake_openai.responder = Oracle(dataset)
+    code, out = _eval(_args(fake_openai, workdir))
+    assert code == 0, out
+    assert fake_openai.request_count >= 2
+    assert re.search(r"event_recall\s+│\s+1\.000\s+│", out), out
+    ((run_id, rescored, metrics_json),) = _runs(workdir)
+    metrics = json.loads(metrics_json)
+    assert rescored is None
+    for name in (
+        "event_recall",
+        "event_precision",
+        "figure_accuracy",
+        "place_accuracy",
+        "grounding_rate",
+        "evidence_verbatim_rate",
+        "schema_valid_rate",
+    ):
+        assert metrics[name]["value"] == 1.0, (name, metrics[name])
+    with sqlite3.connect(workdir / "store.sqlite3") as db:
+        (meta,) = db.execute("SELECT meta FROM eval_runs").fetchone()
+        output, usage = db.execute("SELECT output, usage FROM eval_cases").fetchone()
+    meta = json.loads(meta)
+    assert meta["model"] == "oracle"
+    assert [p["name"] for p in meta["prompts"]] == ["events", "headline"]
+    assert "api_key" not in meta["settings"]
+    assert json.loads(output)["events"][0]["sub_event_type"] == "Air/drone strike"
+    assert json.loads(usage)["requests"] == fake_openai.request_count
+    md = (workdir / "reports" / f"{run_id}.md").read_text(encoding="utf-8")
+    page = (workdir / "reports" / f"{run_id}.html").read_text(encoding="utf-8")
+    assert f"# Eval run {run_id}" in md and "| event_recall | 1.000 |" in md
+    assert "every gold event found with every field right" in md
+    assert "<h1>Eval run" in page and "<script" not in page
+
+
+def test_unchanged_rerun_and_rescore_make_no_requests(
+    fake_openai: FakeOpenAI, dataset: Dataset, workdir: Path
+) -> None:
+    fake_openai.responder = Oracle(dataset)
+    assert _eval(_args(fake_openai, workdir))[0] == 0
+    first = fake_openai.request_count
+    code, out = _eval(_args(fake_openai, workdir, "--baseline", "latest"))
+    assert code == 0, out
+    assert fake_openai.request_count == first
+    runs = _runs(workdir)
+    code, out = _eval(_args(fake_openai, workdir, "--rescore", runs[0][0]))
+    assert code == 0, out
+    assert fake_openai.request_count == first
+    assert _runs(workdir)[-1][1] == runs[0][0]
+
+
+def test_rescore_never_builds_a_model(
+    workdir: Path, fake_openai: FakeOpenAI, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_openai.responder = Oracle(dataset)
+    assert _eval(_args(fake_openai, workdir))[0] == 0
+    run_id = _runs(workdir)[0][0]
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("--rescore must not open a model")
+
+    monkeypatch.setattr("summarizer.backend.open_llm", refuse)
+    # No --base-url: the settings select the local backend, which must not be started.
+    code, out = _eval(
+        [
+            "eval",
+            "--dataset",
+            str(DATA / "gold"),
+            "--root",
+            str(DATA),
+            "--store",
+            str(workdir / "store.sqlite3"),
+            "--report-dir",
+            str(workdir / "reports"),
+            "--rescore",
+            run_id[:6],
+        ]
+    )
+    assert code == 0, out
+
+
+def test_worse_model_is_caught_by_the_baseline_gate(
+    fake_openai: FakeOpenAI, dataset: Dataset, workdir: Path
+) -> None:
+    fake_openai.responder = Oracle(dataset)
+    assert _eval(_args(fake_openai, workdir))[0] == 0
+    fake_openai.responder = lambda request: {"events": []}
+    code, out = _eval(_args(fake_openai, workdir, "--baseline", "latest", model="worse"))
+    assert code == 1
+    assert "gate failed" in out
+    assert "event_recall dropped 1.000 (1.000 -> 0.000)" in out
+    assert "event_precision is not measured, the baseline had 1.000" in out
+    run_id = _runs(workdir)[-1][0]
+    md = (workdir / "reports" / f"{run_id}.md").read_text(encoding="utf-8")
+    assert "GATE FAILED" in md
+    assert "| 900-01 | event | Russian aircraft struck Khan Shaykhun" in md
+    assert "| found | missed | changed ✗ |" in md
+
+
+def test_fail_under_names_the_metric(
+    fake_openai: FakeOpenAI, dataset: Dataset, workdir: Path
+) -> None:
+    fake_openai.responder = lambda request: {"events": []}
+    code, out = _eval(_args(fake_openai, workdir, "--fail-under", "event_recall=0.5"))
+    assert code == 1
+    assert "event_recall is 0.000, under the floor 0.500" in out
+
+
+def test_html_report_escapes_model_output(
+    fake_openai: FakeOpenAI, dataset: Dataset, workdir: Path
+) -> None:
+    oracle = Oracle(dataset)
+
+    def hostile(request: dict[str, object]) -> dict[str, object]:
+        answer = oracle(request)
+        for event in answer.get("events", []):
+            assert isinstance(event, dict)
+            event["location_ar"] = "قرية"
+            event["location_en"] = "<script>alert(1)</script>"
+        return answer
+
+    fake_openai.responder = hostile
+    _eval(_args(fake_openai, workdir))
+    run_id = _runs(workdir)[-1][0]
+    page = (workdir / "reports" / f"{run_id}.html").read_text(encoding="utf-8")
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_cli_main_runs_eval_and_lists_runs(
+    fake_openai: FakeOpenAI, dataset: Dataset, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_openai.responder = Oracle(dataset)
+    assert main(_args(fake_openai, workdir)) == 0
+    err = capsys.readouterr().err
+    assert "event_recall" in err and "reports" in err
+    assert main(["eval", "--list", "--store", str(workdir / "store.sqlite3")]) == 0
+    assert _runs(workdir)[0][0] in capsys.readouterr().err
+
+
+def test_cli_main_reports_a_bad_threshold_in_one_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["eval", "--store", str(workdir / "s.sqlite3"), "--fail-under", "recall=1"])
+    assert code == 1
+    assert "summarizer: error: --fail-under 'recall=1': unknown metric" in capsys.readouterr().err
