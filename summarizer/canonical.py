@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from summarizer.config import Settings
+from summarizer.extract import NameHints
 from summarizer.gazetteer import Gazetteer, Place
 from summarizer.glossary import Glossary
 from summarizer.mentions import MentionIndex, names_for_prompt
-from summarizer.pipeline import EventCanonicalizer, NameHints
+from summarizer.pipeline import EventCanonicalizer
 from summarizer.schema import Actor, Attribution, Event, Location
 
 __all__ = ["Canonicalizer", "glossary_hooks"]

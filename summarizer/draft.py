@@ -2,7 +2,9 @@
 
 The model *points* (sentence numbers) and the code *quotes*: a ``DraftEvent`` carries no
 evidence text, only the ids of the numbered sentences it rests on, so a weak model cannot
-paraphrase or invent a quote. Every string is length-bounded (``maxLength``/``maxItems`` in the
+paraphrase or invent a quote. The Arabic event summary is not asked for either: it is built
+from the grounded fields (``labels.arabic_event_summary``). Every string is length-bounded
+(``maxLength``/``maxItems`` in the
 JSON Schema) because constrained decoding honours those bounds and small models loop without them.
 """
 
@@ -15,7 +17,7 @@ from summarizer.schema import ActorRole, Qualifier, Stance, SubEventType
 __all__ = ["ChunkDraft", "DraftActor", "DraftEvent", "HeadlineDraft"]
 
 _NAME = 80
-_SENTENCE = 300
+_SENTENCE = 240
 
 
 class _Draft(BaseModel):
@@ -57,7 +59,6 @@ class DraftEvent(_Draft):
     source_en: str | None = Field(default=None, max_length=_NAME, description="Same in English.")
     stance: Stance = Field(default="reported", description="reported, claimed or denied.")
     summary_en: str = Field(max_length=_SENTENCE, description="One neutral English sentence.")
-    summary_ar: str = Field(max_length=_SENTENCE, description="One neutral Arabic sentence.")
 
 
 class ChunkDraft(_Draft):

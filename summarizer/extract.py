@@ -11,14 +11,14 @@ reasons in ``issues``.
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from summarizer.dates import resolve_date
 from summarizer.document import Article, Chunk, Sentence
 from summarizer.draft import ChunkDraft, DraftEvent, HeadlineDraft
 from summarizer.grounding import figures_consistent, ground_event, non_neutral_terms
+from summarizer.labels import arabic_event_summary
 from summarizer.llm import LLM, Attempt, LLMRequest
 from summarizer.numbers import numbers_in
 from summarizer.prompts import PromptTemplate, neutralize_delimiters
@@ -31,9 +31,13 @@ from summarizer.schema import (
     event_type_of,
 )
 
+#: Finds the (Arabic, English) names known to occur in a text.
+NameHints = Callable[[str], list[tuple[str, str]]]
+
 __all__ = [
     "ChunkOutcome",
     "HeadlineOutcome",
+    "NameHints",
     "draft_to_event",
     "extract_chunk",
     "extract_headline",
@@ -67,12 +71,20 @@ class HeadlineOutcome:
     cached: bool = False
 
 
-def number_sentences(sentences: Sequence[Sentence]) -> str:
-    """Return the sentences as ``[1] ...`` lines, neutralised for the prompt."""
+def number_sentences(sentences: Sequence[Sentence], names: NameHints | None = None) -> str:
+    """Return the sentences as ``[1] ...`` lines, neutralised for the prompt.
+
+    With ``names``, each sentence is followed by an indented line listing the known names that
+    occur in it (``names: جوبر = Jobar; ...``), so the model copies names from the right sentence.
+    """
     lines = []
     for i, sentence in enumerate(sentences, start=1):
         text = neutralize_delimiters(" ".join(sentence.text.split()))
         lines.append(f"[{i}] {text}")
+        found = names(sentence.text) if names else []
+        if found:
+            pairs = "; ".join(f"{neutralize_delimiters(ar)} = {en}" for ar, en in found)
+            lines.append(f"    names: {pairs}")
     return "\n".join(lines)
 
 
@@ -141,7 +153,7 @@ def draft_to_event(draft: DraftEvent, chunk: Chunk, article: Article) -> Event:
             captured=_non_negative(draft.captured),
             qualifier=qualifier,
         ),
-        summary_ar=draft.summary_ar.strip(),
+        summary_ar="",  # built from the grounded fields once they are final (see _check_event)
         summary_en=draft.summary_en.strip(),
         evidence_ar=evidence,
         evidence_start=start,
@@ -174,7 +186,8 @@ def _check_event(draft: DraftEvent, chunk: Chunk, article: Article) -> Event:
         for i in figures_consistent(grounded.summary_en, grounded.fatalities)
     ]
     ok = grounded.grounded and not pointer_issues and bool(event.evidence_ar)
-    return grounded.model_copy(update={"grounded": ok, "issues": issues + wording})
+    checked = grounded.model_copy(update={"grounded": ok, "issues": issues + wording})
+    return checked.model_copy(update={"summary_ar": arabic_event_summary(checked)})
 
 
 def _reask_message(events: Sequence[Event]) -> str:
@@ -201,7 +214,7 @@ async def extract_chunk(
     llm: LLM,
     *,
     prompt: PromptTemplate,
-    names: Sequence[tuple[str, str]] = (),
+    names: NameHints | None = None,
     max_grounding_reasks: int = 1,
 ) -> ChunkOutcome:
     """Extract, quote and ground the events of one chunk.
@@ -211,7 +224,8 @@ async def extract_chunk(
         article: the article the chunk belongs to (quotes are sliced from its text).
         llm: the model seam.
         prompt: the ``events`` prompt template.
-        names: (Arabic, English) names known to occur in the chunk, given to the model.
+        names: finds the (Arabic, English) known names in a text; given to the model, per
+            sentence or per chunk as the prompt asks (``PromptTemplate.names_per_sentence``).
         max_grounding_reasks: how many times to re-ask when events are not grounded.
 
     Returns:
@@ -220,10 +234,14 @@ async def extract_chunk(
     Raises:
         LLMError: the model could not be reached or never answered with valid JSON.
     """
+    per_sentence = prompt.names_per_sentence
+    chunk_text = article.text[chunk.start : chunk.end]
     messages = prompt.render(
         region=", ".join(chunk.regions) or "(none)",
-        names=format_names(names),
-        sentences=number_sentences(chunk.sentences),
+        names="(listed under each sentence)"
+        if per_sentence
+        else format_names(names(chunk_text) if names else []),
+        sentences=number_sentences(chunk.sentences, names if per_sentence else None),
     )
     outcome = ChunkOutcome(events=[])
     result = await llm.complete(LLMRequest(prompt, messages, ChunkDraft))
@@ -296,8 +314,3 @@ async def extract_headline(
         attempts=list(result.attempts),
         cached=result.cached,
     )
-
-
-def draft_json(draft: ChunkDraft) -> str:
-    """Return a draft as compact JSON (used by tests and the eval runner)."""
-    return json.dumps(draft.model_dump(), ensure_ascii=False)

@@ -56,6 +56,10 @@ class PromptTemplate(BaseModel):
     description: str = Field(default="", description="What the prompt does.")
     max_tokens: int = Field(gt=0, description="Bound on the generated tokens.")
     temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
+    names_per_sentence: bool = Field(
+        default=False,
+        description="List the known names under each numbered sentence instead of once.",
+    )
     system: str = Field(description="Fixed system message (kept byte-identical across calls).")
     user: str = Field(description="User message template with $placeholders.")
     sha256: str = Field(default="", description="SHA-256 of the file, filled on load.")
