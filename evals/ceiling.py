@@ -49,6 +49,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--store", type=Path)
     parser.add_argument("--no-glossary", action="store_true")
+    parser.add_argument("--prompt", action="append", default=[], help="pin NAME@VERSION")
     args = parser.parse_args()
 
     dataset = load_dataset(args.dataset, root=repo_root())
@@ -62,6 +63,7 @@ def main() -> int:
             model="oracle",
             store_path=args.store or Path(tmp) / "ceiling.sqlite3",
             cache_dir=Path(tmp),
+            prompt_overrides=dict(spec.split("@", 1) for spec in args.prompt),
         )
         run = asyncio.run(
             run_eval(dataset, settings, limit=args.limit, use_glossary=not args.no_glossary)

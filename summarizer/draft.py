@@ -10,7 +10,9 @@ JSON Schema) because constrained decoding honours those bounds and small models 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from summarizer.schema import ActorRole, Qualifier, Stance, SubEventType
 
@@ -18,6 +20,20 @@ __all__ = ["ChunkDraft", "DraftActor", "DraftEvent", "HeadlineDraft"]
 
 _NAME = 80
 _SENTENCE = 240
+
+
+def _clip(limit: int) -> BeforeValidator:
+    # The JSON Schema keeps ``maxLength`` (constrained decoding honours it); an endpoint without
+    # constrained decoding may still overshoot, and an over-long summary is clipped rather than
+    # failing the whole chunk. Names are never clipped: a clipped name would fail grounding.
+    return BeforeValidator(
+        lambda v: v[: limit - 1] + "…" if isinstance(v, str) and len(v) > limit else v
+    )
+
+
+ShortText = Annotated[str, _clip(_SENTENCE)]
+LongText = Annotated[str, _clip(600)]
+HeadlineText = Annotated[str, _clip(200)]
 
 
 class _Draft(BaseModel):
@@ -58,7 +74,7 @@ class DraftEvent(_Draft):
     )
     source_en: str | None = Field(default=None, max_length=_NAME, description="Same in English.")
     stance: Stance = Field(default="reported", description="reported, claimed or denied.")
-    summary_en: str = Field(max_length=_SENTENCE, description="One neutral English sentence.")
+    summary_en: ShortText = Field(max_length=_SENTENCE, description="One neutral English sentence.")
 
 
 class ChunkDraft(_Draft):
@@ -72,6 +88,10 @@ class ChunkDraft(_Draft):
 class HeadlineDraft(_Draft):
     """The article-level English headline and summaries."""
 
-    headline_en: str = Field(max_length=200, description="The headline in neutral English.")
-    summary_en: str = Field(max_length=600, description="Two or three neutral English sentences.")
-    summary_ar: str = Field(max_length=600, description="The same summary in Arabic.")
+    headline_en: HeadlineText = Field(
+        max_length=200, description="The headline in neutral English."
+    )
+    summary_en: LongText = Field(
+        max_length=600, description="Two or three neutral English sentences."
+    )
+    summary_ar: LongText = Field(max_length=600, description="The same summary in Arabic.")

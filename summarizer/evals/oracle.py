@@ -69,7 +69,9 @@ class Oracle:
         block = _article_block(request)
         if block is None:
             return {"events": []}
-        numbered = [_NUMBERED.match(line) for line in block.split("\n")]
+        # Name hints ("    names: ...") may follow a sentence; they are not sentences.
+        lines = [line for line in block.split("\n") if not line.startswith("    names:")]
+        numbered = [_NUMBERED.match(line) for line in lines]
         if numbered and all(numbered):
             ids = [int(m.group(1)) for m in numbered if m]
             texts = [m.group(2) for m in numbered if m]
