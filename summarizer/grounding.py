@@ -238,6 +238,17 @@ def _overlapping(sentences: Sequence[Sentence], start: int, end: int) -> list[Se
     return [s for s in sentences if s.start < max(end, start + 1) and s.end > start]
 
 
+# A figure of 1 may be stated by a singular word rather than a number: "استشهد الطبيب",
+# "سقوط شهيد", "مقتل المسؤول", "أصيب طفل", "اعتقال ناشط". Matched on normalised text.
+_SINGULAR: dict[str, re.Pattern[str]] = {
+    "killed": re.compile(
+        r"(^|\s)[وف]?(استشهد|استشهاد|شهيد|قتل|مقتل|قتيل|مصرع|اغتيال|اعدام|وفاه)(\s|$)"
+    ),
+    "wounded": re.compile(r"(^|\s)[وف]?(اصيب|اصابه|جرح|جريح)(\s|$)"),
+    "captured": re.compile(r"(^|\s)[وف]?(اعتقل|اعتقال|اسر|اختطف|خطف)(\s|$)"),
+}
+
+
 def _figure_issues(event: Event, chunk: Chunk, span: tuple[int, int] | None) -> list[str]:
     """Check rule (b): each figure is stated in the quote or its overlapping sentences."""
     figures = {name: getattr(event.fatalities, name) for name in _FIGURES}
@@ -245,13 +256,19 @@ def _figure_issues(event: Event, chunk: Chunk, span: tuple[int, int] | None) -> 
         return []
     start, end = span if span is not None else (event.evidence_start, event.evidence_end)
     texts = [event.evidence_ar, *(s.text for s in _overlapping(chunk.sentences, start, end))]
+    folded = [normalize(t) for t in texts]
     stated: set[int] = set()
     for text in texts:
         stated |= numbers_in(text)
+    # Only when the quote states no other count: "قتل 3" must not ground a claim of 1.
+    counts = {n for n in stated if n >= 2}
+    singular = {
+        name for name in _FIGURES if not counts and any(_SINGULAR[name].search(t) for t in folded)
+    }
     return [
         f"{name}={value} is not stated in the quoted sentence"
         for name, value in figures.items()
-        if value is not None and value not in stated
+        if value is not None and value not in stated and not (value == 1 and name in singular)
     ]
 
 

@@ -486,3 +486,17 @@ def test_review_summary_combines_wording_and_figures() -> None:
         "summary_en states 20 but the figures give killed=17",
         "killed=17 is not stated in summary_en",
     ]
+
+
+def test_singular_death_word_grounds_a_figure_of_one() -> None:
+    quote = "استشهد الطبيب عمار العلي جراء انفجار لغم أرضي في الرقة."
+    article, chunk = make_article(quote + "\n")
+    event = make_event(article, quote, fatalities=Fatalities(killed=1, qualifier="exact"))
+    assert ground_event(event, article, chunk).grounded is True
+
+
+def test_singular_word_does_not_ground_one_when_a_count_is_stated() -> None:
+    quote = "قتل 3 مدنيين في قصف على الرقة."
+    article, chunk = make_article(quote + "\n")
+    event = make_event(article, quote, fatalities=Fatalities(killed=1, qualifier="exact"))
+    assert ground_event(event, article, chunk).grounded is False
