@@ -4,35 +4,53 @@
 to an optional :class:`ProgressListener`. Each finished article is journaled in the store the
 moment it finishes, so an interrupted run re-run with the same inputs resumes: finished
 articles are taken from the journal and finished chunks from the response cache.
+
+The model seam is layered, outermost first: :class:`~summarizer.usage.MeteredLLM` (counts every
+call and attempt into :class:`RunStats` exactly once, failures included) ->
+:class:`~summarizer.store.CachedLLM` (answers equal requests from the store; one ledger row per
+HTTP attempt) ->
+:class:`~summarizer.ratelimit.RateLimitedLLM` (concurrency, rpm/tpm, backoff on 429; cache hits
+never wait for it) -> the model.
+
+Memory: inputs stream through a bounded queue, so at most ``2 x concurrency`` articles wait in
+memory. Finished summaries are kept for the briefing (clustering needs every event) unless
+``collect=False``, which hands each summary only to the listener and the journal (the CLI's
+``--format jsonl`` does that), keeping memory flat in corpus size. Batch mode holds the planned
+first requests of the whole corpus while the batch runs (see :mod:`summarizer.batch`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from summarizer.arabic import split_sentences
+from summarizer.batch import RequestRecorder, prefetch_batch
 from summarizer.chunk import chunk_article
 from summarizer.config import Settings
-from summarizer.document import Article, Chunk
-from summarizer.errors import InputError, LLMError
-from summarizer.extract import extract_chunk, extract_headline
+from summarizer.document import Article, Chunk, Sentence
+from summarizer.errors import ConfigError, InputError, LLMError
+from summarizer.extract import HeadlineOutcome, NameHints, extract_chunk, extract_headline
 from summarizer.ingest import read_sources
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult
+from summarizer.llm import LLM, BatchAPI
 from summarizer.merge import cluster_events, dedupe_events
 from summarizer.prompts import PromptTemplate, load_prompt
+from summarizer.ratelimit import RateLimitedLLM, RateLimiter
 from summarizer.schema import SCHEMA_VERSION, ArticleSummary, Briefing, Event
 from summarizer.store import CachedLLM, Store
+from summarizer.usage import MeteredLLM, RunStats
 
 __all__ = [
     "NameHints",
@@ -48,8 +66,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
 
-#: Finds the (Arabic, English) names known to occur in a text, for the prompt.
-NameHints = Callable[[str], list[tuple[str, str]]]
 #: Rewrites an extracted event with canonical names/places (the glossary), or returns it as is.
 EventCanonicalizer = Callable[[Event], Event]
 
@@ -79,75 +95,6 @@ class SourceOptions:
     outlet: str | None = None
 
 
-@dataclass
-class RunStats:
-    """What a run did and cost. Token counts are None when the endpoint did not report them."""
-
-    run_id: str
-    model: str
-    articles: int = 0
-    articles_failed: int = 0
-    articles_resumed: int = 0
-    input_errors: list[str] = field(default_factory=list)
-    chunks: int = 0
-    events: int = 0
-    events_grounded: int = 0
-    llm_calls: int = 0
-    cache_hits: int = 0
-    requests: int = 0
-    retries: int = 0
-    prompt_tokens: int | None = 0
-    completion_tokens: int | None = 0
-    wall_seconds: float = 0.0
-
-    @property
-    def failed(self) -> bool:
-        """Return True when any input or article failed."""
-        return bool(self.input_errors) or self.articles_failed > 0
-
-    def add_attempts(self, attempts: Sequence[Attempt]) -> None:
-        """Account HTTP attempts (retries and re-asks included)."""
-        for a in attempts:
-            self.requests += 1
-            if a.kind != "ok":
-                self.retries += 1
-            if a.kind == "transport_error":
-                continue
-            if self.prompt_tokens is not None:
-                self.prompt_tokens = (
-                    None if a.prompt_tokens is None else self.prompt_tokens + a.prompt_tokens
-                )
-            if self.completion_tokens is not None:
-                self.completion_tokens = (
-                    None
-                    if a.completion_tokens is None
-                    else self.completion_tokens + a.completion_tokens
-                )
-
-
-class _Bounded:
-    """An LLM wrapper that keeps at most ``limit`` requests in flight."""
-
-    def __init__(self, inner: LLM, limit: int) -> None:
-        self._inner = inner
-        self._semaphore = asyncio.Semaphore(limit)
-
-    @property
-    def model(self) -> str:
-        return self._inner.model
-
-    @property
-    def identity(self) -> str:
-        return self._inner.identity
-
-    async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
-        async with self._semaphore:
-            return await self._inner.complete(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 @dataclass(frozen=True)
 class _Context:
     settings: Settings
@@ -158,10 +105,27 @@ class _Context:
     canonicalize: EventCanonicalizer | None
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """Return a hash of the package's code and data files.
+
+    It is part of the journal key, so a journaled article is reused only by the code that wrote
+    it; after an upgrade the articles are rebuilt, their answers still coming from the cache.
+    """
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".json", ".yaml"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def run_key(settings: Settings, llm: LLM, prompts: Sequence[PromptTemplate]) -> str:
     """Return the hash of everything that changes an article's output (for the journal)."""
     payload = {
         "schema": SCHEMA_VERSION,
+        "code": code_fingerprint(),
         "llm": llm.identity,
         "prompts": [[p.name, p.version, p.sha256] for p in prompts],
         "chunk": [settings.chunk_tokens, settings.chunk_overlap_sentences],
@@ -176,31 +140,23 @@ async def _extract_article_chunks(
     article: Article,
     chunks: Sequence[Chunk],
     ctx: _Context,
-    stats: RunStats,
     listener: ProgressListener | None,
 ) -> tuple[list[Event], list[str]]:
     async def one(chunk: Chunk) -> tuple[list[Event], str | None]:
-        text = article.text[chunk.start : chunk.end]
-        names = ctx.names(text) if ctx.names else []
         try:
             outcome = await extract_chunk(
                 chunk,
                 article,
                 ctx.llm,
                 prompt=ctx.events_prompt,
-                names=names,
+                names=ctx.names,
                 max_grounding_reasks=ctx.settings.max_grounding_reasks,
             )
         except LLMError as e:
-            stats.add_attempts([a for a in e.attempt_log if isinstance(a, Attempt)])
-            stats.llm_calls += 1
             return [], f"chunk {chunk.index + 1} (characters {chunk.start}-{chunk.end}): {e}"
         finally:
             if listener:
                 listener.chunk_finished(article)
-        stats.add_attempts(outcome.attempts)
-        stats.llm_calls += outcome.calls
-        stats.cache_hits += outcome.cached_calls
         return outcome.events, None
 
     results = await asyncio.gather(*(one(c) for c in chunks))
@@ -209,11 +165,28 @@ async def _extract_article_chunks(
     return events, failures
 
 
+async def _headline(
+    article: Article, sentences: Sequence[Sentence], ctx: _Context
+) -> HeadlineOutcome | LLMError:
+    opening = " ".join(s.text for s in sentences[:4])
+    try:
+        return await extract_headline(
+            article,
+            sentences,
+            ctx.llm,
+            prompt=ctx.headline_prompt,
+            names=ctx.names(opening) if ctx.names else [],
+        )
+    except LLMError as e:
+        return e
+
+
 async def summarize_one(
     article: Article, ctx: _Context, stats: RunStats, listener: ProgressListener | None = None
 ) -> ArticleSummary:
     """Run one article through chunking, extraction, grounding and dedupe.
 
+    The chunks and the headline are asked concurrently (``ctx.llm`` bounds what is in flight).
     Never raises for model failures: a chunk that fails is a warning, an article whose every
     request failed comes back with ``status="failed"``.
     """
@@ -235,20 +208,14 @@ async def summarize_one(
         model=ctx.llm.model,
         prompts=[ctx.events_prompt.stamp, ctx.headline_prompt.stamp],
     )
-    events, failures = await _extract_article_chunks(article, chunks, ctx, stats, listener)
-    warnings = [f"{f}" for f in failures]
-    try:
-        opening = " ".join(s.text for s in sentences[:4])
-        headline = await extract_headline(
-            article,
-            sentences,
-            ctx.llm,
-            prompt=ctx.headline_prompt,
-            names=ctx.names(opening) if ctx.names else [],
-        )
-        stats.add_attempts(headline.attempts)
-        stats.llm_calls += 1
-        stats.cache_hits += int(headline.cached)
+    (events, failures), headline = await asyncio.gather(
+        _extract_article_chunks(article, chunks, ctx, listener),
+        _headline(article, sentences, ctx),
+    )
+    warnings = list(failures)
+    if isinstance(headline, LLMError):
+        warnings.append(f"headline and summary: {headline}")
+    else:
         base = base.model_copy(
             update={
                 "headline_en": headline.draft.headline_en,
@@ -257,16 +224,10 @@ async def summarize_one(
             }
         )
         warnings.extend(headline.warnings)
-        headline_failed = False
-    except LLMError as e:
-        stats.add_attempts([a for a in e.attempt_log if isinstance(a, Attempt)])
-        stats.llm_calls += 1
-        warnings.append(f"headline and summary: {e}")
-        headline_failed = True
     if ctx.canonicalize:
         events = [ctx.canonicalize(e) for e in events]
     events = dedupe_events(events)
-    if chunks and len(failures) == len(chunks) and headline_failed:
+    if chunks and len(failures) == len(chunks) and isinstance(headline, LLMError):
         return base.model_copy(
             update={
                 "status": "failed",
@@ -283,6 +244,8 @@ class _Session:
     store: Store
     run_key: str
     stats: RunStats
+    model: LLM
+    """The bare model under the cache and limiter (batch mode asks it directly)."""
 
 
 @asynccontextmanager
@@ -309,16 +272,23 @@ async def _session(
         events_prompt = load_prompt("events", settings.prompt_overrides.get("events"))
         headline_prompt = load_prompt("headline", settings.prompt_overrides.get("headline"))
         key = run_key(settings, llm, [events_prompt, headline_prompt])
-        cached = CachedLLM(llm, store, run_id=run_id, read_cache=settings.use_cache)
+        stats = RunStats(run_id=run_id, model=llm.model)
+        limiter = RateLimiter(concurrency=settings.concurrency, rpm=settings.rpm, tpm=settings.tpm)
+        cached = CachedLLM(
+            RateLimitedLLM(llm, limiter),
+            store,
+            run_id=run_id,
+            read_cache=settings.use_cache,
+            price=settings.price,
+        )
         ctx = _Context(
             settings=settings,
-            llm=_Bounded(cached, settings.concurrency),
+            llm=MeteredLLM(cached, stats, settings.price),
             events_prompt=events_prompt,
             headline_prompt=headline_prompt,
             names=names,
             canonicalize=canonicalize,
         )
-        stats = RunStats(run_id=run_id, model=llm.model)
         meta: dict[str, object] = {
             "sources": list(sources),
             "run_key": key,
@@ -326,7 +296,7 @@ async def _session(
             "settings": _public_settings(settings),
         }
         store.start_run(run_id, kind="brief", model=llm.model, meta=meta)
-        session = _Session(ctx=ctx, store=store, run_key=key, stats=stats)
+        session = _Session(ctx=ctx, store=store, run_key=key, stats=stats, model=llm)
         status = "interrupted"
         try:
             yield session
@@ -346,6 +316,7 @@ async def arun(
     listener: ProgressListener | None = None,
     names: NameHints | None = None,
     canonicalize: EventCanonicalizer | None = None,
+    collect: bool = True,
 ) -> tuple[Briefing, RunStats]:
     """Summarise every article in ``sources`` and merge them into one briefing.
 
@@ -358,19 +329,66 @@ async def arun(
         listener: progress receiver.
         names: name finder for prompts (the glossary); None gives the model no names.
         canonicalize: rewrites events with canonical names (the glossary).
+        collect: keep the summaries for the briefing; False hands each one only to the
+            listener and the journal, and returns an empty briefing (memory stays flat).
 
     Returns:
         The briefing and the run's statistics. Inputs that could not be read are listed in
         ``RunStats.input_errors``; the other inputs still run.
+
+    Raises:
+        ConfigError: ``settings.batch`` with a model that has no Batch API.
     """
     options = options or SourceOptions()
     async with _session(
         settings, llm=llm, store=store, names=names, canonicalize=canonicalize, sources=sources
     ) as session:
-        summaries = await _run_articles(sources, options, settings, session, listener)
+        if settings.batch:
+            await _prefetch_by_batch(sources, options, settings, session)
+        summaries = await _run_articles(sources, options, settings, session, listener, collect)
     ok = [s for s in summaries if s.status == "ok"]
     briefing = Briefing(articles=summaries, clusters=cluster_events(ok))
     return briefing, session.stats
+
+
+async def _prefetch_by_batch(
+    sources: Sequence[str], options: SourceOptions, settings: Settings, session: _Session
+) -> None:
+    """Plan every first request of the run and answer them through the Batch API."""
+    if not isinstance(session.model, BatchAPI):
+        raise ConfigError("--batch needs an OpenAI endpoint with the Batch API (not --model local)")
+    planner = RequestRecorder(session.model.identity, session.model.model)
+    plan_ctx = replace(session.ctx, llm=planner)
+    for item in _read(sources, options, settings):
+        if isinstance(item, InputError):
+            continue  # reported by the normal pass
+        if settings.use_cache and session.store.journaled_article(session.run_key, item.article_id):
+            continue  # finished in an earlier run
+        await summarize_one(item, plan_ctx, RunStats(run_id="plan", model=""), None)
+    report = await prefetch_batch(
+        planner.requests,
+        session.model,
+        session.store,
+        run_id=session.stats.run_id,
+        price=settings.price,
+        read_cache=settings.use_cache,
+        poll_seconds=settings.batch_poll_seconds,
+        max_wait_seconds=settings.batch_max_wait_seconds,
+    )
+    session.stats.batch_requests += len(report.attempts)
+    session.stats.add_attempts(report.attempts, report.price)
+
+
+def _read(
+    sources: Sequence[str], options: SourceOptions, settings: Settings
+) -> Iterator[Article | InputError]:
+    return read_sources(
+        sources,
+        text_field=options.text_field,
+        published=options.published,
+        outlet=options.outlet,
+        max_chars=settings.max_article_chars,
+    )
 
 
 async def summarize_text(
@@ -400,6 +418,7 @@ async def _run_articles(
     settings: Settings,
     session: _Session,
     listener: ProgressListener | None,
+    collect: bool = True,
 ) -> list[ArticleSummary]:
     results: dict[int, ArticleSummary] = {}
     queue: asyncio.Queue[tuple[int, Article] | None] = asyncio.Queue(
@@ -410,17 +429,12 @@ async def _run_articles(
         while (item := await queue.get()) is not None:
             index, article = item
             summary = await _article_or_journal(article, session, listener)
-            results[index] = summary
+            if collect:
+                results[index] = summary
 
     workers = [asyncio.create_task(worker()) for _ in range(settings.concurrency)]
     index = 0
-    for item in read_sources(
-        sources,
-        text_field=options.text_field,
-        published=options.published,
-        outlet=options.outlet,
-        max_chars=settings.max_article_chars,
-    ):
+    for item in _read(sources, options, settings):
         if isinstance(item, InputError):
             session.stats.input_errors.append(str(item))
             if listener:
@@ -453,7 +467,8 @@ async def _article_or_journal(
         summary = await summarize_one(article, ctx, stats, listener)
         # Only complete articles are journaled; a partly failed one is retried next run
         # (its finished chunks come back from the response cache at no cost).
-        if summary.status == "ok" and not any(w.startswith("chunk ") for w in summary.warnings):
+        incomplete = ("chunk ", "headline and summary:")
+        if summary.status == "ok" and not any(w.startswith(incomplete) for w in summary.warnings):
             store.journal_article(key, summary)
     if summary.status == "failed":
         stats.articles_failed += 1
