@@ -8,7 +8,9 @@ Two hooks for the pipeline, built once per run by :func:`glossary_hooks`:
   wherever the Arabic name resolves, places get their canonical English name, governorate and
   coordinates from the gazetteer, and ``verified`` says which names were looked up. Names the
   glossary does not know keep the model's transliteration, unverified. An ambiguous place is
-  reported in ``issues``, never guessed.
+  reported in ``issues``, never guessed. When the model names no actor at all (small models
+  often leave the list empty), the glossary actors named in the quote are listed with role
+  ``other`` -- named in the text, roles not determined -- and an issue says so.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from dataclasses import dataclass
 from summarizer.config import Settings
 from summarizer.extract import NameHints
 from summarizer.gazetteer import Gazetteer, Place
-from summarizer.glossary import Glossary
-from summarizer.mentions import MentionIndex, names_for_prompt
+from summarizer.glossary import ActorEntry, Glossary
+from summarizer.mentions import MentionIndex, find_mentions, names_for_prompt
 from summarizer.pipeline import EventCanonicalizer
 from summarizer.schema import Actor, Attribution, Event, Location
 
 __all__ = ["Canonicalizer", "glossary_hooks"]
+
+#: Glossary kinds that report events rather than take part in them.
+_SOURCE_KINDS = frozenset({"source_agency", "monitor"})
 
 
 def _placed(location: Location, place: Place) -> Location:
@@ -43,6 +48,7 @@ class Canonicalizer:
 
     glossary: Glossary
     gazetteer: Gazetteer
+    index: MentionIndex | None = None
 
     def place(self, location: Location, region_ar: str | None) -> tuple[Location, list[str]]:
         """Return the location placed by the gazetteer, and any doubt about it."""
@@ -76,13 +82,35 @@ class Canonicalizer:
             return attribution
         return attribution.model_copy(update={"source_en": entry.canonical_en})
 
+    def quoted_actors(self, evidence_ar: str) -> list[Actor]:
+        """Return the glossary actors (not mere sources) named in a quote, role ``other``."""
+        if self.index is None or not evidence_ar:
+            return []
+        found: dict[str, Actor] = {}
+        for mention in find_mentions(evidence_ar, self.index):
+            entry = mention.entry
+            if not isinstance(entry, ActorEntry) or entry.kind in _SOURCE_KINDS:
+                continue
+            found.setdefault(
+                entry.canonical_en,
+                Actor(
+                    name_ar=mention.surface, name_en=entry.canonical_en, role="other", verified=True
+                ),
+            )
+        return list(found.values())
+
     def __call__(self, event: Event) -> Event:
         """Return ``event`` with canonical names (a new object; the input is untouched)."""
         location, issues = self.place(event.location, event.region_ar)
+        actors = [self.actor(a) for a in event.actors]
+        if not actors:
+            actors = self.quoted_actors(event.evidence_ar)
+            if actors:
+                issues.append("actors listed from the names in the quote; roles not determined")
         return event.model_copy(
             update={
                 "location": location,
-                "actors": [self.actor(a) for a in event.actors],
+                "actors": actors,
                 "attribution": self.attribution(event.attribution),
                 "issues": [*event.issues, *issues],
             }
@@ -106,4 +134,4 @@ def glossary_hooks(settings: Settings) -> tuple[NameHints | None, EventCanonical
     def names(text: str) -> list[tuple[str, str]]:
         return names_for_prompt(text, index)
 
-    return names, Canonicalizer(glossary, gazetteer)
+    return names, Canonicalizer(glossary, gazetteer, index)

@@ -1,0 +1,89 @@
+"""Canonical names: glossary actors, gazetteer places, doubts reported, never guessed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from summarizer.canonical import Canonicalizer, glossary_hooks
+from summarizer.config import Settings
+from summarizer.schema import Actor, Attribution, Event, Location
+
+
+@pytest.fixture(scope="module")
+def canon() -> Canonicalizer:
+    _, canonicalize = glossary_hooks(Settings.from_env(env={}))
+    assert isinstance(canonicalize, Canonicalizer)
+    return canonicalize
+
+
+def event(**fields: Any) -> Event:
+    values: dict[str, Any] = {
+        "event_id": "e",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "location": Location(name_ar="ديرالزور", name_en="Dayr al-Zawr"),
+        "summary_ar": "",
+        "summary_en": "",
+        "evidence_ar": "",
+        "evidence_start": 0,
+        "evidence_end": 0,
+        "grounded": True,
+    }
+    values.update(fields)
+    return Event(**values)
+
+
+@pytest.mark.parametrize("name", ["ديرالزور", "دير الزور"])
+def test_place_spellings_resolve_to_one_canonical_name(canon: Canonicalizer, name: str) -> None:
+    placed = canon(event(location=Location(name_ar=name, name_en="Deir Ezzor")))
+    assert placed.location.name_en == "Deir ez-Zor"
+    assert placed.location.admin1_en == "Deir ez-Zor"
+    assert placed.location.verified and placed.location.latitude is not None
+    assert placed.location.name_ar == name
+
+
+def test_unknown_place_keeps_model_name_unverified_with_region_governorate(
+    canon: Canonicalizer,
+) -> None:
+    placed = canon(
+        event(location=Location(name_ar="تلة مجهولة", name_en="Unknown Hill"), region_ar="حلب")
+    )
+    assert placed.location.name_en == "Unknown Hill" and not placed.location.verified
+    assert placed.location.admin1_en == "Aleppo"
+
+
+def test_ambiguous_place_is_reported_not_guessed(canon: Canonicalizer) -> None:
+    placed = canon(event(location=Location(name_ar="صوران", name_en="Suran")))
+    assert not placed.location.verified
+    assert any("ambiguous" in issue for issue in placed.issues)
+
+
+def test_actor_and_claimant_get_canonical_names(canon: Canonicalizer) -> None:
+    out = canon(
+        event(
+            actors=[
+                Actor(name_ar="داعش", name_en="Daesh terrorists", role="attacker"),
+                Actor(name_ar="كتيبة مجهولة", name_en="Some brigade", role="target"),
+            ],
+            attribution=Attribution(source_ar="وكالة أعماق", source_en="Amaq", stance="claimed"),
+        )
+    )
+    assert [(a.name_en, a.verified) for a in out.actors] == [
+        ("Islamic State", True),
+        ("Some brigade", False),
+    ]
+    assert out.attribution.source_en == "Amaq News Agency"
+
+
+def test_empty_actor_list_is_filled_from_the_quote_without_roles(canon: Canonicalizer) -> None:
+    quote = "أعلن فيلق الرحمن عن قتل أكثر من 15 عنصرا من الفرقة الرابعة في حي جوبر"
+    out = canon(event(evidence_ar=quote, evidence_end=len(quote)))
+    assert {a.name_en for a in out.actors} == {"Faylaq al-Rahman", "4th Armoured Division"}
+    assert {a.role for a in out.actors} == {"other"}
+    assert any("roles not determined" in issue for issue in out.issues)
+
+
+def test_no_glossary_gives_no_hooks() -> None:
+    assert glossary_hooks(Settings.from_env(env={}, use_glossary=False)) == (None, None)
