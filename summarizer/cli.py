@@ -94,7 +94,11 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
         "timeout_seconds": args.timeout,
         "store_path": args.store,
         "glossary_paths": tuple(args.glossary) if args.glossary else None,
+        "rpm": args.rpm,
+        "tpm": args.tpm,
     }
+    if args.batch:
+        overrides["batch"] = True
     if args.no_cache:
         overrides["use_cache"] = False
     if args.no_glossary:
@@ -105,7 +109,11 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
             name, _, version = spec.partition("@")
             pins[name] = version
         overrides["prompt_overrides"] = pins
-    return Settings.from_env(**overrides)
+    settings = Settings.from_env(**overrides)
+    if args.price:
+        prices = {**settings.prices, settings.model: (args.price[0], args.price[1])}
+        settings = Settings.model_validate({**settings.model_dump(), "prices": prices})
+    return settings
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -141,12 +149,14 @@ def _stats_line(stats: RunStats) -> str:
         if stats.prompt_tokens is not None and stats.completion_tokens is not None
         else "tokens not reported"
     )
+    cost = "cost unknown" if stats.cost_usd is None else f"${stats.cost_usd:.4f}"
     return (
         f"{stats.articles} article(s) ({stats.articles_resumed} resumed, "
         f"{stats.articles_failed} failed, {len(stats.input_errors)} unreadable), "
         f"{stats.events} events ({stats.events_grounded} grounded); "
         f"{stats.requests} requests ({stats.retries} retried/re-asked), "
-        f"{stats.cache_hits} cache hits, {tokens}, {stats.wall_seconds:.1f} s; run {stats.run_id}"
+        f"{stats.cache_hits} cache hits, {tokens}, {cost}, {stats.wall_seconds:.1f} s; "
+        f"run {stats.run_id}"
     )
 
 
@@ -180,6 +190,8 @@ def _cmd_brief(args: argparse.Namespace, console: Console) -> int:
                     listener=listener,
                     names=names,
                     canonicalize=canonicalize,
+                    # JSONL is written article by article as they finish; keep none in memory.
+                    collect=args.format != "jsonl",
                 )
             )
     finally:
@@ -232,6 +244,7 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _cmd_runs(args: argparse.Namespace, console: Console) -> int:
+    import dataclasses
     import json
 
     store = _store(args)
@@ -250,6 +263,7 @@ def _cmd_runs(args: argparse.Namespace, console: Console) -> int:
                 "model": run.model,
                 "status": run.status,
                 "meta": run.meta,
+                "usage": dataclasses.asdict(store.run_usage(run.run_id)),
                 "attempts": store.attempts_for_run(run.run_id),
             }
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -302,6 +316,18 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--glossary", action="append", type=Path, help="extra glossary file")
     brief.add_argument("--no-glossary", action="store_true", help="give the model no names")
     brief.add_argument("--prompt", action="append", help="pin a prompt version: NAME@VERSION")
+    brief.add_argument(
+        "--price",
+        nargs=2,
+        type=float,
+        metavar=("PROMPT", "COMPLETION"),
+        help="USD per million prompt and completion tokens of --model (for the cost ledger)",
+    )
+    brief.add_argument("--rpm", type=float, help="client-side limit: requests per minute")
+    brief.add_argument("--tpm", type=float, help="client-side limit: tokens per minute")
+    brief.add_argument(
+        "--batch", action="store_true", help="send requests through the OpenAI Batch API (50%% off)"
+    )
 
     schema = sub.add_parser("schema", help="print or write the output JSON Schema")
     schema.add_argument("-o", "--output")
@@ -354,11 +380,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_eval_command(args, console)
         return commands[args.command](args, console)
     except SummarizerError as e:
-        console.print(f"summarizer: error: {e}", markup=False, highlight=False)
+        # soft_wrap: one line however long the path, so scripts can grep it.
+        console.print(f"summarizer: error: {e}", markup=False, highlight=False, soft_wrap=True)
         return EXIT_FAILED
     except ValidationError as e:  # a bad option value, e.g. --concurrency 0
         problems = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
-        console.print(f"summarizer: error: invalid option: {problems}", markup=False)
+        console.print(
+            f"summarizer: error: invalid option: {problems}", markup=False, soft_wrap=True
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         console.print("interrupted; finished articles are kept, re-run to resume")

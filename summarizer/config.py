@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_MAX_GROUNDING_REASKS",
     "DEFAULT_MAX_TRANSPORT_ATTEMPTS",
     "DEFAULT_MAX_VALIDATION_RETRIES",
+    "DEFAULT_PRICES",
     "DEFAULT_TIMEOUT_SECONDS",
     "LOCAL_MODEL_NAME",
     "Backend",
@@ -48,6 +49,18 @@ DEFAULT_MAX_VALIDATION_RETRIES = 2
 DEFAULT_MAX_GROUNDING_REASKS = 1
 #: Model name reported for the embedded model.
 LOCAL_MODEL_NAME = "local:qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+#: USD per million (prompt, completion) tokens, from OpenAI's public price list (2025); extend or
+#: override with ``Settings.prices`` / ``--price``. A model missing here is priced None, never 0.
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    LOCAL_MODEL_NAME: (0.0, 0.0),  # runs on this machine
+}
+#: First wait between Batch API polls; it grows 1.5x per poll up to a minute.
+DEFAULT_BATCH_POLL_SECONDS = 10.0
 
 Backend = Literal["openai", "local"]
 
@@ -101,6 +114,30 @@ class Settings(BaseModel):
     )
     glossary_paths: tuple[Path, ...] = Field(default=(), description="Extra glossary files.")
     use_glossary: bool = Field(default=True, description="Give known names to the model.")
+    prices: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_PRICES),
+        description="Model -> USD per million (prompt, completion) tokens, for the ledger.",
+    )
+    rpm: float | None = Field(
+        default=None, gt=0, description="Client-side limit on requests per minute (None: off)."
+    )
+    tpm: float | None = Field(
+        default=None, gt=0, description="Client-side limit on estimated tokens per minute."
+    )
+    batch: bool = Field(
+        default=False, description="Send first requests through the OpenAI Batch API."
+    )
+    batch_poll_seconds: float = Field(default=DEFAULT_BATCH_POLL_SECONDS, gt=0)
+    batch_max_wait_seconds: float = Field(
+        default=25 * 3600.0,
+        gt=0,
+        description="Give up on a batch (cancel it; ask synchronously) after this long.",
+    )
+
+    @property
+    def price(self) -> tuple[float, float] | None:
+        """Return the price of ``model`` (USD per million prompt/completion tokens), or None."""
+        return self.prices.get(self.model)
 
     @property
     def resolved_store_path(self) -> Path:

@@ -13,6 +13,11 @@ Retry layering, decided once here:
 
 Every HTTP request is recorded as one :class:`Attempt` (tokens, latency, status, reason), through
 per-call instructor hooks, so usage accounting counts retries and re-asks exactly once each.
+:func:`attempt_cost` prices an attempt from a :data:`Price`; unknown tokens or price give None.
+
+Batch mode (``summarizer.batch``) needs only :class:`BatchAPI`: the request body instructor would
+send, the parse of one answer with the same validation, and four Batch API calls. OpenAILLM
+implements it, so this module stays the only importer of ``openai`` and ``instructor``.
 """
 
 from __future__ import annotations
@@ -24,13 +29,15 @@ import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from instructor.core.hooks import Hooks
-from pydantic import BaseModel
+from instructor.processing import handle_response_model, process_response
+from openai.types.chat import ChatCompletion
+from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from summarizer.errors import ExtractionError, TransportError
@@ -40,11 +47,16 @@ __all__ = [
     "LLM",
     "Attempt",
     "AttemptKind",
+    "BatchAPI",
+    "BatchState",
     "LLMRequest",
     "LLMResult",
     "OpenAILLM",
+    "Price",
     "StructuredMode",
+    "attempt_cost",
     "endpoint_identity",
+    "json_schema",
 ]
 
 logger = logging.getLogger(__name__)
@@ -58,6 +70,9 @@ StructuredMode = Literal["json", "json_schema", "tools", "grammar"]
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 
+#: USD per million tokens, ``(prompt, completion)``.
+Price = tuple[float, float]
+
 
 @dataclass(frozen=True)
 class Attempt:
@@ -69,6 +84,31 @@ class Attempt:
     completion_tokens: int | None
     latency_s: float
     reason: str | None = None
+
+
+def attempt_cost(attempt: Attempt, price: Price | None) -> float | None:
+    """Return what one attempt cost in USD.
+
+    Returns:
+        The cost, or None when the price or either token count is unknown (never a guessed 0).
+        A transport error reports no usage, so its cost is None too.
+    """
+    if price is None or attempt.prompt_tokens is None or attempt.completion_tokens is None:
+        return None
+    return (attempt.prompt_tokens * price[0] + attempt.completion_tokens * price[1]) / 1_000_000
+
+
+_schemas: dict[type[BaseModel], dict[str, Any]] = {}
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """Return ``model``'s JSON schema, computed once per class (pydantic rebuilds it each call).
+
+    The dict is shared: read it, never mutate it.
+    """
+    if model not in _schemas:
+        _schemas[model] = model.model_json_schema()
+    return _schemas[model]
 
 
 @dataclass(frozen=True)
@@ -84,7 +124,7 @@ class LLMRequest(Generic[T]):
         payload = {
             "endpoint": identity,
             "prompt": [self.prompt.name, self.prompt.version, self.prompt.sha256],
-            "schema": self.response_model.model_json_schema(),
+            "schema": json_schema(self.response_model),
             "messages": list(self.messages),
             "max_tokens": self.prompt.max_tokens,
             "temperature": self.prompt.temperature,
@@ -126,6 +166,62 @@ class LLM(Protocol):
 
     async def aclose(self) -> None:
         """Release connections."""
+        ...
+
+
+@dataclass(frozen=True)
+class BatchState:
+    """Where a Batch API job stands."""
+
+    batch_id: str
+    status: str
+    output_file_id: str | None
+    error_file_id: str | None
+
+    @property
+    def finished(self) -> bool:
+        """Return True once the batch will not change any more."""
+        return self.status in ("completed", "failed", "expired", "cancelled")
+
+
+@runtime_checkable
+class BatchAPI(Protocol):
+    """What batch mode needs from an endpoint (OpenAI's Batch API)."""
+
+    @property
+    def model(self) -> str:
+        """Return the model name."""
+        ...
+
+    @property
+    def identity(self) -> str:
+        """Return the endpoint/model hash used in cache keys."""
+        ...
+
+    def batch_body(self, request: LLMRequest[Any]) -> dict[str, Any]:
+        """Return the ``/v1/chat/completions`` body a synchronous call would send."""
+        ...
+
+    def parse_batch_answer(
+        self, request: LLMRequest[T], response: dict[str, Any]
+    ) -> tuple[T | None, Attempt]:
+        """Validate one output line's ``response``; the value is None when it is unusable."""
+        ...
+
+    async def submit_batch(self, jsonl: bytes) -> str:
+        """Upload ``jsonl`` and start a batch over it; return the batch id."""
+        ...
+
+    async def batch_state(self, batch_id: str) -> BatchState:
+        """Return the batch's current state."""
+        ...
+
+    async def download(self, file_id: str) -> bytes:
+        """Return a file's content."""
+        ...
+
+    async def cancel_batch(self, batch_id: str) -> None:
+        """Ask the endpoint to cancel a batch."""
         ...
 
 
@@ -274,13 +370,13 @@ class OpenAILLM:
             timeout=timeout_seconds,
             max_retries=0,
         )
-        instructor_mode = {
+        self._instructor_mode = {
             "json": instructor.Mode.JSON,
             "json_schema": instructor.Mode.JSON_SCHEMA,
             "tools": instructor.Mode.TOOLS,
             "grammar": instructor.Mode.JSON_SCHEMA,
         }[mode]
-        self._instructor = instructor.from_openai(self._client, mode=instructor_mode)
+        self._instructor = instructor.from_openai(self._client, mode=self._instructor_mode)
 
     @property
     def model(self) -> str:
@@ -359,6 +455,104 @@ class OpenAILLM:
             message = f"no schema-valid answer after {n} attempts: {_short(str(e), 200)}"
             raise ExtractionError(message, attempts=n, attempt_log=log) from e
         return LLMResult(value=value, attempts=tuple(recorder.attempts))
+
+    # -- batch mode (BatchAPI) -------------------------------------------------------------
+    def batch_body(self, request: LLMRequest[Any]) -> dict[str, Any]:
+        """Return the chat-completions body instructor would send for ``request``."""
+        _, body = handle_response_model(
+            request.response_model,
+            mode=self._instructor_mode,
+            model=self._model,
+            messages=[dict(m) for m in request.messages],
+            max_tokens=request.prompt.max_tokens,
+            temperature=request.prompt.temperature,
+        )
+        body.update(self._extra_body(request.response_model) or {})
+        return body
+
+    def parse_batch_answer(
+        self, request: LLMRequest[T], response: dict[str, Any]
+    ) -> tuple[T | None, Attempt]:
+        """Validate one Batch API output ``response`` exactly as a synchronous answer.
+
+        Returns:
+            The value (None when unusable) and the ledger :class:`Attempt` of that line.
+        """
+        status = response.get("status_code")
+        body = response.get("body") or {}
+        if status != 200:
+            message = (body.get("error") or {}).get("message") if isinstance(body, dict) else None
+            reason = f"batch line failed with HTTP {status}: {_short(str(message or body))}"
+            return None, Attempt("transport_error", status, None, None, 0.0, reason)
+        try:
+            completion = ChatCompletion.model_validate(body)
+        except ValidationError as e:
+            return None, Attempt("transport_error", 200, None, None, 0.0, _short(str(e)))
+        usage = completion.usage
+        p = usage.prompt_tokens if usage is not None else None
+        c = usage.completion_tokens if usage is not None else None
+        finish = completion.choices[0].finish_reason if completion.choices else None
+        if finish == "length":
+            return None, Attempt("truncated", 200, p, c, 0.0, "finish_reason=length")
+        try:
+            value = process_response(
+                completion,
+                response_model=request.response_model,
+                stream=False,
+                mode=self._instructor_mode,
+            )
+        except (ValidationError, ValueError, IncompleteOutputException) as e:
+            return None, Attempt("invalid", 200, p, c, 0.0, _short(str(e)))
+        return value, Attempt("ok", 200, p, c, 0.0, None)
+
+    async def submit_batch(self, jsonl: bytes) -> str:
+        """Upload ``jsonl`` (purpose ``batch``) and create a 24 h chat-completions batch.
+
+        Raises:
+            TransportError: the endpoint refused the upload or the batch.
+        """
+        try:
+            uploaded = await self._client.files.create(
+                file=("requests.jsonl", jsonl, "application/jsonl"), purpose="batch"
+            )
+            batch = await self._client.batches.create(
+                input_file_id=uploaded.id,
+                endpoint="/v1/chat/completions",
+                completion_window="24h",
+            )
+        except openai.OpenAIError as e:
+            raise TransportError(f"cannot submit the batch: {_short(str(e), 200)}") from e
+        return batch.id
+
+    async def batch_state(self, batch_id: str) -> BatchState:
+        """Return a batch's status and file ids.
+
+        Raises:
+            TransportError: the endpoint cannot be asked.
+        """
+        try:
+            batch = await self._client.batches.retrieve(batch_id)
+        except openai.OpenAIError as e:
+            raise TransportError(f"cannot poll batch {batch_id}: {_short(str(e), 200)}") from e
+        return BatchState(batch.id, batch.status, batch.output_file_id, batch.error_file_id)
+
+    async def download(self, file_id: str) -> bytes:
+        """Return a file's content.
+
+        Raises:
+            TransportError: the file cannot be downloaded.
+        """
+        try:
+            return (await self._client.files.content(file_id)).content
+        except openai.OpenAIError as e:
+            raise TransportError(f"cannot download {file_id}: {_short(str(e), 200)}") from e
+
+    async def cancel_batch(self, batch_id: str) -> None:
+        """Cancel a batch; failures are logged (the batch expires on its own)."""
+        try:
+            await self._client.batches.cancel(batch_id)
+        except openai.OpenAIError as e:
+            logger.warning("cannot cancel batch %s: %s", batch_id, _short(str(e), 200))
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool."""

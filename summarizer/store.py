@@ -4,7 +4,9 @@ One file (default ``<cache dir>/store.sqlite3``, ``--store PATH`` to move it). T
 
 * ``responses`` -- validated answers keyed by :meth:`LLMRequest.cache_key` (model, endpoint
   hash, prompt version + hash, schema, messages, generation parameters). A hit costs nothing.
-* ``attempts`` -- one row per HTTP request: tokens, latency, status, retry/re-ask reason.
+* ``attempts`` -- one row per HTTP request (or Batch API line): tokens, cost in USD, latency,
+  status, retry/re-ask reason. A cache hit makes no request, so it has no row and costs nothing;
+  a cost is NULL when the tokens or the model's price are unknown, never a guessed 0.
 * ``runs`` -- one row per run (brief or eval) with its settings, never the API key.
 * ``journal`` -- each finished :class:`ArticleSummary`, written the moment it finishes, keyed
   by the run key (what would change the output) and the article id, so an interrupted run
@@ -25,10 +27,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from summarizer.errors import StoreError
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult
+from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, Price, attempt_cost
 from summarizer.schema import ArticleSummary
 
-__all__ = ["CacheStats", "CachedLLM", "RunRecord", "Store"]
+__all__ = ["CacheStats", "CachedLLM", "RunRecord", "RunUsage", "Store"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -40,7 +42,7 @@ CREATE TABLE IF NOT EXISTS responses (
 CREATE TABLE IF NOT EXISTS attempts (
     id INTEGER PRIMARY KEY, run_id TEXT, request_key TEXT NOT NULL, prompt TEXT NOT NULL,
     kind TEXT NOT NULL, http_status INTEGER, prompt_tokens INTEGER, completion_tokens INTEGER,
-    latency_s REAL NOT NULL, reason TEXT, created REAL NOT NULL
+    latency_s REAL NOT NULL, reason TEXT, created REAL NOT NULL, cost_usd REAL
 );
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, kind TEXT NOT NULL, model TEXT NOT NULL, started REAL NOT NULL,
@@ -61,6 +63,21 @@ class CacheStats:
     attempts: int
     prompt_tokens: int
     completion_tokens: int
+
+
+@dataclass(frozen=True)
+class RunUsage:
+    """A run's ledger totals.
+
+    Token and cost totals are None when any answered request lacks them (transport errors
+    report no usage and are not billed, so they do not count).
+    """
+
+    requests: int
+    failed_requests: int
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    cost_usd: float | None
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,9 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(attempts)")}
+            if "cost_usd" not in columns:  # a store written before costs were ledgered
+                self._db.execute("ALTER TABLE attempts ADD COLUMN cost_usd REAL")
         except (sqlite3.Error, OSError) as e:
             raise StoreError(f"cannot open the store {path}: {e} (use --store PATH)") from e
         self._lock = threading.Lock()
@@ -122,15 +142,21 @@ class Store:
         )
 
     def record_attempts(
-        self, run_id: str | None, request_key: str, prompt: str, attempts: tuple[Attempt, ...]
+        self,
+        run_id: str | None,
+        request_key: str,
+        prompt: str,
+        attempts: tuple[Attempt, ...],
+        *,
+        price: Price | None = None,
     ) -> None:
-        """Append one ledger row per attempt."""
+        """Append one ledger row per attempt, priced with ``price`` (USD per million tokens)."""
         now = time.time()
         for a in attempts:
             self._execute(
                 "INSERT INTO attempts (run_id, request_key, prompt, kind, http_status,"
-                " prompt_tokens, completion_tokens, latency_s, reason, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " prompt_tokens, completion_tokens, latency_s, reason, created, cost_usd)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     run_id,
                     request_key,
@@ -142,14 +168,15 @@ class Store:
                     a.latency_s,
                     a.reason,
                     now,
+                    attempt_cost(a, price),
                 ),
             )
 
     def attempts_for_run(self, run_id: str) -> list[dict[str, Any]]:
         """Return the ledger rows of one run."""
         rows = self._execute(
-            "SELECT kind, http_status, prompt_tokens, completion_tokens, latency_s, reason, prompt"
-            " FROM attempts WHERE run_id = ? ORDER BY id",
+            "SELECT kind, http_status, prompt_tokens, completion_tokens, cost_usd, latency_s,"
+            " reason, prompt FROM attempts WHERE run_id = ? ORDER BY id",
             (run_id,),
         )
         keys = (
@@ -157,11 +184,31 @@ class Store:
             "http_status",
             "prompt_tokens",
             "completion_tokens",
+            "cost_usd",
             "latency_s",
             "reason",
             "prompt",
         )
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def run_usage(self, run_id: str) -> RunUsage:
+        """Return the ledger totals of one run (see :class:`RunUsage` for the None rule)."""
+        ((n, failed, p, c, cost, p_unknown, c_unknown, cost_unknown),) = self._execute(
+            "SELECT COUNT(*), COALESCE(SUM(kind = 'transport_error'), 0),"
+            " SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_usd),"
+            " COALESCE(SUM(kind != 'transport_error' AND prompt_tokens IS NULL), 0),"
+            " COALESCE(SUM(kind != 'transport_error' AND completion_tokens IS NULL), 0),"
+            " COALESCE(SUM(kind != 'transport_error' AND cost_usd IS NULL), 0)"
+            " FROM attempts WHERE run_id = ?",
+            (run_id,),
+        )
+        return RunUsage(
+            requests=int(n),
+            failed_requests=int(failed),
+            prompt_tokens=None if p_unknown else int(p or 0),
+            completion_tokens=None if c_unknown else int(c or 0),
+            cost_usd=None if cost_unknown else float(cost or 0.0),
+        )
 
     def cache_stats(self) -> CacheStats:
         """Return counts of cached answers and ledger rows."""
@@ -236,13 +283,23 @@ class CachedLLM:
     """An :class:`LLM` that answers equal requests from the store and ledgers every attempt."""
 
     def __init__(
-        self, inner: LLM, store: Store, *, run_id: str | None = None, read_cache: bool = True
+        self,
+        inner: LLM,
+        store: Store,
+        *,
+        run_id: str | None = None,
+        read_cache: bool = True,
+        price: Price | None = None,
     ) -> None:
-        """Wrap ``inner``; ``read_cache=False`` still writes answers but never reads them."""
+        """Wrap ``inner``; ``read_cache=False`` still writes answers but never reads them.
+
+        ``price`` (USD per million prompt/completion tokens) prices the ledger rows.
+        """
         self._inner = inner
         self._store = store
         self._run_id = run_id
         self._read_cache = read_cache
+        self._price = price
         self.hits = 0
         self.misses = 0
 
@@ -275,9 +332,9 @@ class CachedLLM:
             result = await self._inner.complete(request)
         except Exception as e:
             attempts = tuple(a for a in getattr(e, "attempt_log", ()) if isinstance(a, Attempt))
-            self._store.record_attempts(self._run_id, key, stamp, attempts)
+            self._store.record_attempts(self._run_id, key, stamp, attempts, price=self._price)
             raise
-        self._store.record_attempts(self._run_id, key, stamp, result.attempts)
+        self._store.record_attempts(self._run_id, key, stamp, result.attempts, price=self._price)
         self._store.put_response(
             key, model=self._inner.model, prompt=stamp, value=result.value.model_dump_json()
         )

@@ -21,9 +21,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ValidationError
 
+from summarizer.canonical import glossary_hooks
 from summarizer.config import Settings
 from summarizer.errors import LLMError, SummarizerError
-from summarizer.canonical import glossary_hooks
 from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult
 from summarizer.pipeline import summarize_text
 from summarizer.prompts import load_prompt

@@ -1,0 +1,219 @@
+"""Throughput of the pipeline against a loopback OpenAI-protocol server with a fixed latency.
+
+    python bench/throughput.py [--sizes 10 100 1000] [--latency 0.05] [--concurrency 8]
+
+The server (tests/fakeopenai.FakeOpenAI answering with tests/fakemodel.RuleModel after
+``--latency`` seconds) runs in its own process, and each corpus size runs in a fresh worker
+process, so the CPU time and peak RSS reported are the pipeline's alone. Reported per size:
+
+* wall time of ``summarizer.pipeline.arun`` against the ideal ``requests / concurrency x latency``;
+* a naive loop over the same chunks: plain ``instructor.from_openai(...).create`` one at a time
+  (events only, no headline, no grounding) -- skipped above ``--naive-max`` articles;
+* requests per article, pipeline CPU milliseconds per chunk (process CPU time / chunks), peak RSS;
+* a re-run of the unchanged corpus, which must make 0 requests.
+
+Prints a Markdown table. Stdlib timing only (time.perf_counter, time.process_time, resource).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SERVER = """
+import sys, time
+sys.path.insert(0, {root!r})
+from tests import fakeopenai
+from tests.fakemodel import RuleModel
+from tests.fakeopenai import Content, Delay, FakeOpenAI
+# Headers and body go out in two writes; with Nagle on, the body waits for a delayed ACK
+# (~40 ms on Linux), which would be measured as model latency.
+fakeopenai._Handler.disable_nagle_algorithm = True
+model = RuleModel()
+server = FakeOpenAI(responder=lambda r: Delay({latency}, then=Content(model(r)))).start()
+print(server.base_url, flush=True)
+sys.stdin.read()
+server.stop()
+"""
+
+
+def write_corpus(folder: Path, n: int) -> None:
+    """Write ``n`` articles of 3-7 seed sentences each (plus a unique opening sentence)."""
+    from summarizer.arabic import split_sentences
+
+    sentences = [
+        " ".join(s.text.split())
+        for path in sorted((ROOT / "seeds").glob("*.txt"))
+        for s in split_sentences(path.read_text(encoding="utf-8"))
+        if len(s.text) > 20
+    ]
+    rng = random.Random(42)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        body = rng.sample(sentences, rng.randint(3, 7))
+        text = f"نشرة رقم {i} من المرصد.\n" + "\n".join(body) + "\n"
+        (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
+
+
+async def pipeline_run(folder: Path, base_url: str, store: Path, concurrency: int) -> Any:
+    from summarizer.canonical import glossary_hooks
+    from summarizer.config import Settings
+    from summarizer.pipeline import arun
+
+    settings = Settings.from_env(
+        env={}, base_url=base_url, api_key="sk-bench", store_path=store, concurrency=concurrency
+    )
+    names, canonicalize = glossary_hooks(settings)
+    cpu, wall = time.process_time(), time.perf_counter()
+    _, stats = await arun([str(folder)], settings, names=names, canonicalize=canonicalize)
+    return stats, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def naive_loop(folder: Path, base_url: str) -> tuple[float, int]:
+    """Ask every chunk's events one at a time with plain instructor; return (seconds, calls)."""
+    import instructor
+    import openai
+
+    from summarizer.chunk import chunk_article
+    from summarizer.draft import ChunkDraft
+    from summarizer.extract import format_names, number_sentences
+    from summarizer.ingest import read_sources
+    from summarizer.prompts import load_prompt
+
+    prompt = load_prompt("events")
+    client = instructor.from_openai(openai.OpenAI(base_url=base_url, api_key="sk-bench"))
+    calls, started = 0, time.perf_counter()
+    for article in read_sources([str(folder)], max_chars=200_000):
+        assert not isinstance(article, Exception)
+        for chunk in chunk_article(article, max_tokens=350, overlap_sentences=1):
+            messages = prompt.render(
+                region=", ".join(chunk.regions) or "(none)",
+                names=format_names([]),
+                sentences=number_sentences(chunk.sentences),
+            )
+            client.chat.completions.create(
+                model="gpt-4o-mini",
+                messages=messages,  # type: ignore[arg-type]
+                response_model=ChunkDraft,
+                max_tokens=prompt.max_tokens,
+                max_retries=1,
+            )
+            calls += 1
+    return time.perf_counter() - started, calls
+
+
+def worker(n: int, base_url: str, concurrency: int, latency: float, naive: bool) -> dict[str, Any]:
+    """Run one corpus size in this (fresh) process; return the measurements."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, store = Path(tmp) / "corpus", Path(tmp) / "store.sqlite3"
+        write_corpus(folder, n)
+        stats, wall, cpu = asyncio.run(pipeline_run(folder, base_url, store, concurrency))
+        rerun, rerun_wall, _ = asyncio.run(pipeline_run(folder, base_url, store, concurrency))
+        naive_wall, naive_calls = naive_loop(folder, base_url) if naive else (None, None)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "articles": n,
+        "chunks": stats.chunks,
+        "requests": stats.requests,
+        "failed": stats.articles_failed,
+        "wall": wall,
+        "ideal": stats.requests / concurrency * latency,
+        "cpu_ms_per_chunk": cpu * 1000 / max(1, stats.chunks),
+        "peak_rss_mib": peak_kib / 1024,
+        "naive_wall": naive_wall,
+        "naive_calls": naive_calls,
+        "rerun_requests": rerun.requests,
+        "rerun_wall": rerun_wall,
+    }
+
+
+def table(rows: list[dict[str, Any]], concurrency: int, latency: float) -> str:
+    head = (
+        f"| articles | chunks | requests | req/article | wall s | ideal s (c={concurrency}, "
+        f"{latency * 1000:.0f} ms) | wall/ideal | naive loop s (events only) | CPU ms/chunk "
+        "| peak RSS MiB | re-run requests | re-run s |"
+    )
+    lines = [head, "|" + "---|" * 12]
+    for r in rows:
+        naive = f"{r['naive_wall']:.1f} ({r['naive_calls']} calls)" if r["naive_wall"] else "—"
+        lines.append(
+            f"| {r['articles']} | {r['chunks']} | {r['requests']} | "
+            f"{r['requests'] / r['articles']:.2f} | {r['wall']:.2f} | {r['ideal']:.2f} | "
+            f"{r['wall'] / r['ideal']:.3f} | {naive} | {r['cpu_ms_per_chunk']:.2f} | "
+            f"{r['peak_rss_mib']:.0f} | {r['rerun_requests']} | {r['rerun_wall']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--naive-max", type=int, default=100, help="largest naive-loop corpus")
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker is not None:
+        naive = args.worker <= args.naive_max
+        result = worker(args.worker, args.base_url, args.concurrency, args.latency, naive)
+        print(json.dumps(result))
+        return
+
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER.format(root=str(ROOT), latency=args.latency)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None and server.stdin is not None
+    base_url = server.stdout.readline().strip()
+    rows = []
+    try:
+        for n in args.sizes:
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    str(n),
+                    "--base-url",
+                    base_url,
+                    "--latency",
+                    str(args.latency),
+                    "--concurrency",
+                    str(args.concurrency),
+                    "--naive-max",
+                    str(args.naive_max),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+            rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(f"done {n} articles", file=sys.stderr)
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
+    cpus = os.cpu_count()
+    print(f"Machine: {platform.machine()}, {cpus} cores, Python {platform.python_version()}\n")
+    print(table(rows, args.concurrency, args.latency))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+"""``python -m summarizer``: the same command line as the ``summarizer`` script."""
+
+import sys
+
+from summarizer.cli import main
+
+sys.exit(main())
