@@ -25,7 +25,7 @@ from summarizer.config import Settings
 from summarizer.document import Article
 from summarizer.errors import InputError, SummarizerError
 from summarizer.pipeline import RunStats, SourceOptions, arun
-from summarizer.prompts import diff_prompts, list_prompts, load_prompt
+from summarizer.prompts import diff_prompts, list_prompts, load_prompt, parse_prompt_pins
 from summarizer.render import FORMATS, render, render_article_jsonl
 from summarizer.schema import ArticleSummary, export_json_schema
 from summarizer.store import Store
@@ -104,11 +104,7 @@ def _settings_from_args(args: argparse.Namespace) -> Settings:
     if args.no_glossary:
         overrides["use_glossary"] = False
     if args.prompt:
-        pins = {}
-        for spec in args.prompt:
-            name, _, version = spec.partition("@")
-            pins[name] = version
-        overrides["prompt_overrides"] = pins
+        overrides["prompt_overrides"] = parse_prompt_pins(args.prompt)
     settings = Settings.from_env(**overrides)
     if args.price:
         prices = {**settings.prices, settings.model: (args.price[0], args.price[1])}

@@ -51,6 +51,7 @@ __all__ = [
     "BatchState",
     "LLMRequest",
     "LLMResult",
+    "LLMWrapper",
     "OpenAILLM",
     "Price",
     "StructuredMode",
@@ -223,6 +224,36 @@ class BatchAPI(Protocol):
     async def cancel_batch(self, batch_id: str) -> None:
         """Ask the endpoint to cancel a batch."""
         ...
+
+
+class LLMWrapper:
+    """Base of the decorators around an :class:`LLM` (cache, meter, rate limit).
+
+    Delegates ``model``, ``identity`` and ``aclose`` to the wrapped seam; a subclass overrides
+    :meth:`complete` only.
+    """
+
+    def __init__(self, inner: LLM) -> None:
+        """Wrap ``inner``."""
+        self._inner = inner
+
+    @property
+    def model(self) -> str:
+        """Return the inner model name."""
+        return self._inner.model
+
+    @property
+    def identity(self) -> str:
+        """Return the inner endpoint identity."""
+        return self._inner.identity
+
+    async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
+        """Ask the inner model."""
+        return await self._inner.complete(request)
+
+    async def aclose(self) -> None:
+        """Close the inner model."""
+        await self._inner.aclose()
 
 
 def endpoint_identity(base_url: str | None, model: str) -> str:

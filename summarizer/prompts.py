@@ -12,6 +12,7 @@ import difflib
 import functools
 import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 
@@ -27,6 +28,7 @@ __all__ = [
     "list_prompts",
     "load_prompt",
     "neutralize_delimiters",
+    "parse_prompt_pins",
     "prompts_dir",
 ]
 
@@ -82,6 +84,21 @@ class PromptTemplate(BaseModel):
                 f"prompt {self.name}@{self.version} needs a value for ${e.args[0]}"
             ) from e
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+
+def parse_prompt_pins(specs: Sequence[str]) -> dict[str, str]:
+    """Return ``{name: version}`` from ``NAME@VERSION`` strings (the CLI's ``--prompt``).
+
+    Raises:
+        ConfigError: a spec is not of the form NAME@VERSION.
+    """
+    pins: dict[str, str] = {}
+    for spec in specs:
+        name, sep, version = spec.partition("@")
+        if not sep or not name or not version:
+            raise ConfigError(f"--prompt {spec!r}: expected NAME@VERSION, e.g. events@2")
+        pins[name] = version
+    return pins
 
 
 def _version_key(path: Path) -> tuple[int, str]:

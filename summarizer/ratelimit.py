@@ -36,7 +36,7 @@ from pydantic import BaseModel
 
 from summarizer.chunk import estimate_tokens
 from summarizer.errors import LLMError
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, json_schema
+from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper, json_schema
 
 __all__ = [
     "BURST_SECONDS",
@@ -201,23 +201,13 @@ class RateLimiter:
                 self._tokens.level = min(self._tokens.capacity, level)
 
 
-class RateLimitedLLM:
+class RateLimitedLLM(LLMWrapper):
     """An :class:`~summarizer.llm.LLM` that asks its :class:`RateLimiter` before every call."""
 
     def __init__(self, inner: LLM, limiter: RateLimiter) -> None:
         """Wrap ``inner``."""
-        self._inner = inner
+        super().__init__(inner)
         self.limiter = limiter
-
-    @property
-    def model(self) -> str:
-        """Return the inner model name."""
-        return self._inner.model
-
-    @property
-    def identity(self) -> str:
-        """Return the inner endpoint identity."""
-        return self._inner.identity
 
     async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
         """Wait for the limiter, then ask the inner model; settle the estimate afterwards."""
@@ -232,7 +222,3 @@ class RateLimitedLLM:
             await self.limiter.release()
         self.limiter.settle(estimate, result.attempts)
         return result
-
-    async def aclose(self) -> None:
-        """Close the inner model."""
-        await self._inner.aclose()

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from summarizer.errors import StoreError
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, Price, attempt_cost
+from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper, Price, attempt_cost
 from summarizer.schema import ArticleSummary
 
 __all__ = ["CacheStats", "CachedLLM", "RunRecord", "RunUsage", "Store"]
@@ -279,7 +279,7 @@ class Store:
             yield ArticleSummary.model_validate_json(output)
 
 
-class CachedLLM:
+class CachedLLM(LLMWrapper):
     """An :class:`LLM` that answers equal requests from the store and ledgers every attempt."""
 
     def __init__(
@@ -295,23 +295,13 @@ class CachedLLM:
 
         ``price`` (USD per million prompt/completion tokens) prices the ledger rows.
         """
-        self._inner = inner
+        super().__init__(inner)
         self._store = store
         self._run_id = run_id
         self._read_cache = read_cache
         self._price = price
         self.hits = 0
         self.misses = 0
-
-    @property
-    def model(self) -> str:
-        """Return the inner model name."""
-        return self._inner.model
-
-    @property
-    def identity(self) -> str:
-        """Return the inner endpoint identity."""
-        return self._inner.identity
 
     async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
         """Return the stored answer for an equal request, else ask the inner model."""
@@ -339,7 +329,3 @@ class CachedLLM:
             key, model=self._inner.model, prompt=stamp, value=result.value.model_dump_json()
         )
         return result
-
-    async def aclose(self) -> None:
-        """Close the inner model."""
-        await self._inner.aclose()

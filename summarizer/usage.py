@@ -13,7 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from summarizer.errors import LLMError
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, Price, attempt_cost
+from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper, Price, attempt_cost
 
 __all__ = ["MeteredLLM", "RunStats"]
 
@@ -76,7 +76,7 @@ class RunStats:
                 )
 
 
-class MeteredLLM:
+class MeteredLLM(LLMWrapper):
     """An LLM wrapper counting every call and its attempts into ``stats`` exactly once.
 
     Accounting here, rather than in each caller, also counts calls whose caller gives up
@@ -84,19 +84,9 @@ class MeteredLLM:
     """
 
     def __init__(self, inner: LLM, stats: RunStats, price: Price | None) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._stats = stats
         self._price = price
-
-    @property
-    def model(self) -> str:
-        """Return the inner model name."""
-        return self._inner.model
-
-    @property
-    def identity(self) -> str:
-        """Return the inner endpoint identity."""
-        return self._inner.identity
 
     async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
         """Ask the inner model, counting the call and its attempts (also when it fails)."""
@@ -111,7 +101,3 @@ class MeteredLLM:
         self._stats.cache_hits += int(result.cached)
         self._stats.add_attempts(result.attempts, self._price)
         return result
-
-    async def aclose(self) -> None:
-        """Close the inner model."""
-        await self._inner.aclose()

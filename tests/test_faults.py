@@ -131,7 +131,8 @@ async def test_transient_fault_is_absorbed_and_every_article_succeeds(
 ) -> None:
     fake_openai.script([fault, fault])
     fake_openai.responder = RuleModel()
-    briefing, stats = await run(fake_openai, corpus, tmp_path)
+    # Both faults may hit the same call (its retry or re-ask can come next): budget for two.
+    briefing, stats = await run(fake_openai, corpus, tmp_path, max_validation_retries=2)
     assert [a.status for a in briefing.articles] == ["ok"] * 3
     assert all(not a.warnings for a in briefing.articles)
     assert stats.retries >= 2

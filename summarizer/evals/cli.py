@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from summarizer.config import Settings
 from summarizer.errors import ConfigError
+from summarizer.prompts import parse_prompt_pins
 
 from .dataset import Dataset, load_dataset, repo_root
 from .gate import check_gate, parse_thresholds
@@ -114,13 +115,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     if args.no_glossary:
         overrides["use_glossary"] = False
     if args.prompt:
-        pins: dict[str, str] = {}
-        for spec in args.prompt:
-            name, sep, version = spec.partition("@")
-            if not sep or not name or not version:
-                raise ConfigError(f"--prompt {spec!r}: expected NAME@VERSION, e.g. events@2")
-            pins[name] = version
-        overrides["prompt_overrides"] = pins
+        overrides["prompt_overrides"] = parse_prompt_pins(args.prompt)
     return Settings.from_env(**overrides)
 
 

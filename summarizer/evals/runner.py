@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from summarizer.canonical import glossary_hooks
 from summarizer.config import Settings
 from summarizer.errors import LLMError, SummarizerError
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult
+from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper
 from summarizer.pipeline import summarize_text
 from summarizer.prompts import load_prompt
 from summarizer.schema import ArticleSummary
@@ -43,21 +43,13 @@ T = TypeVar("T", bound=BaseModel)
 CaseCallback = Callable[[CaseResult], None]
 
 
-class _MeteredLLM:
+class _MeteredLLM(LLMWrapper):
     """Counts the real requests of one case and bounds requests across all cases."""
 
     def __init__(self, inner: LLM, limit: asyncio.Semaphore) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._limit = limit
         self.attempts: list[Attempt] = []
-
-    @property
-    def model(self) -> str:
-        return self._inner.model
-
-    @property
-    def identity(self) -> str:
-        return self._inner.identity
 
     async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
         async with self._limit:
