@@ -433,7 +433,7 @@ class OpenAILLM:
             return None
         # llama.cpp enforces {"type": "json_object", "schema": ...} by constrained decoding
         # but rejects OpenAI's {"type": "json_schema"}; extra_body overrides instructor's value.
-        schema = response_model.model_json_schema()
+        schema = json_schema(response_model)
         return {"response_format": {"type": "json_object", "schema": schema}}
 
     async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
