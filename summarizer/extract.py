@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from summarizer.dates import resolve_date
 from summarizer.document import Article, Chunk, Sentence
 from summarizer.draft import ChunkDraft, DraftEvent, HeadlineDraft
-from summarizer.grounding import figures_consistent, ground_event, non_neutral_terms
+from summarizer.grounding import ground_event
 from summarizer.labels import arabic_event_summary
 from summarizer.llm import LLM, Attempt, LLMRequest
 from summarizer.numbers import numbers_in
@@ -30,6 +30,7 @@ from summarizer.schema import (
     Location,
     event_type_of,
 )
+from summarizer.wording import figures_consistent, non_neutral_terms
 
 #: Finds the (Arabic, English) names known to occur in a text.
 NameHints = Callable[[str], list[tuple[str, str]]]

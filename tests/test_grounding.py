@@ -9,16 +9,12 @@ from hypothesis import strategies as st
 from summarizer.arabic import normalize
 from summarizer.document import Article, Chunk, Sentence
 from summarizer.grounding import (
-    NON_NEUTRAL_TERMS,
-    figures_consistent,
     find_quote,
     ground_event,
     ground_events,
     name_core,
     name_occurs,
-    non_neutral_terms,
     normalize_with_offsets,
-    review_summary,
 )
 from summarizer.schema import (
     Actor,
@@ -407,85 +403,6 @@ def test_normalize_with_offsets_agrees_with_normalize(text: str) -> None:
     for j, char in enumerate(folded):
         assert starts[j] < ends[j]
         assert char == " " or char in normalize(text[starts[j] : ends[j]])
-
-
-# ------------------------------------------------------------------------------ English side
-
-
-def test_non_neutral_terms_flags_partisan_wording() -> None:
-    text = "Martyred soldiers: the regime said terrorists were eliminated and the town liberated."
-    assert non_neutral_terms(text) == [
-        "martyred",
-        "regime",
-        "terrorists",
-        "eliminated",
-        "liberated",
-    ]
-    assert set(non_neutral_terms(text)) <= set(NON_NEUTRAL_TERMS)
-
-
-def test_non_neutral_terms_flags_capitalised_labels_that_are_not_names() -> None:
-    assert non_neutral_terms("Shelling by the Assad Regime hit Douma.") == ["regime"]
-
-
-def test_non_neutral_terms_accepts_neutral_wording_and_proper_names() -> None:
-    text = (
-        "Rebels of the Syrian Liberation Front clashed with government forces; "
-        "17 fighters were killed, monitors called it a massacre."
-    )
-    assert non_neutral_terms(text) == []
-
-
-def test_figures_consistent_accepts_matching_summary() -> None:
-    figures = Fatalities(killed=17, qualifier="exact")
-    assert (
-        figures_consistent("SDF fighters killed 17 Islamic State members in Raqqa.", figures) == []
-    )
-    assert figures_consistent("At least seventeen people were killed.", figures) == []
-
-
-def test_figures_consistent_flags_a_different_number() -> None:
-    figures = Fatalities(killed=40, qualifier="approximate")
-    assert figures_consistent(
-        "About 35 government soldiers were killed near Humaymah.", figures
-    ) == [
-        "summary_en states 35 but the figures give killed=40",
-        "killed=40 is not stated in summary_en",
-    ]
-
-
-def test_figures_consistent_flags_a_figure_missing_from_summary() -> None:
-    figures = Fatalities(killed=3, wounded=7, qualifier="exact")
-    assert figures_consistent("Shelling killed 3 civilians in Hama.", figures) == [
-        "wounded=7 is not stated in summary_en"
-    ]
-
-
-def test_figures_consistent_ignores_non_casualty_numbers() -> None:
-    figures = Fatalities(wounded=2, qualifier="exact")
-    summary = "On 12 March 2017 government forces fired more than 10 rockets at Jobar, wounding 2."
-    assert figures_consistent(summary, figures) == []
-
-
-def test_figures_consistent_reads_one_from_an_article() -> None:
-    figures = Fatalities(killed=1, qualifier="exact")
-    assert figures_consistent("A commander was killed in Daraa.", figures) == []
-
-
-def test_review_summary_combines_wording_and_figures() -> None:
-    article, _ = make_article(RAQQA)
-    event = make_event(
-        article,
-        "وقتل 17 عنصرا",
-        summary_en="The SDF eliminated 20 terrorists in Raqqa.",
-        fatalities=Fatalities(killed=17, qualifier="exact"),
-    )
-    assert review_summary(event) == [
-        "non-neutral term 'eliminated' in summary_en",
-        "non-neutral term 'terrorists' in summary_en",
-        "summary_en states 20 but the figures give killed=17",
-        "killed=17 is not stated in summary_en",
-    ]
 
 
 def test_singular_death_word_grounds_a_figure_of_one() -> None:

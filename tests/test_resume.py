@@ -142,7 +142,7 @@ def test_kill_9_mid_run_resumes_to_the_uninterrupted_output(
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60
         while len(journaled_articles(store)) < 5:
             assert process.poll() is None, "the run ended before it could be killed"
             assert time.monotonic() < deadline, "no article was journaled in time"
@@ -159,5 +159,7 @@ def test_kill_9_mid_run_resumes_to_the_uninterrupted_output(
     fake_openai.responder = resumed
     assert main([*args, "-o", str(output), "--store", str(store)]) == 0
     assert not finished & set(resumed.asked), "a journaled article was asked again"
-    assert set(resumed.asked) == set(range(40)) - finished
+    # An article may have all its answers cached but not yet journaled when the kill lands:
+    # it is then rebuilt from the cache without asking, so "asked" is a subset.
+    assert set(resumed.asked) <= set(range(40)) - finished
     assert json.loads(output.read_text("utf-8")) == json.loads(reference.read_text("utf-8"))

@@ -22,8 +22,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from summarizer.arabic import normalize
-from summarizer.grounding import figures_consistent, find_quote, name_core, non_neutral_terms
+from summarizer.grounding import find_quote, name_core
 from summarizer.schema import ArticleSummary, Event
+from summarizer.wording import figures_consistent, non_neutral_terms
 
 from .dataset import EvalCase, FakesGold, GoldEvent, GoldLocation
 
