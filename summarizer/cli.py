@@ -84,28 +84,34 @@ class _Progress:
         self.console.print(f"[red]error[/red] {error}", markup=False, highlight=False)
 
 
-def _settings_from_args(args: argparse.Namespace) -> Settings:
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Build Settings from the options a sub-command has (absent options are left unset)."""
+
+    def opt(name: str) -> Any:
+        return getattr(args, name, None)
+
+    glossary = opt("glossary")
     overrides: dict[str, Any] = {
-        "model": args.model,
-        "base_url": args.base_url,
-        "concurrency": args.concurrency,
-        "chunk_tokens": args.chunk_tokens,
-        "max_article_chars": args.max_chars,
-        "timeout_seconds": args.timeout,
-        "store_path": args.store,
-        "glossary_paths": tuple(args.glossary) if args.glossary else None,
-        "rpm": args.rpm,
-        "tpm": args.tpm,
+        "model": opt("model"),
+        "base_url": opt("base_url"),
+        "concurrency": opt("concurrency"),
+        "chunk_tokens": opt("chunk_tokens"),
+        "max_article_chars": opt("max_chars"),
+        "timeout_seconds": opt("timeout"),
+        "store_path": opt("store"),
+        "glossary_paths": tuple(glossary) if glossary else None,
+        "rpm": opt("rpm"),
+        "tpm": opt("tpm"),
+        "batch": True if opt("batch") else None,
+        "use_cache": False if opt("no_cache") else None,
+        "use_glossary": False if opt("no_glossary") else None,
+        "prompt_overrides": parse_prompt_pins(opt("prompt")) if opt("prompt") else None,
     }
-    if args.batch:
-        overrides["batch"] = True
-    if args.no_cache:
-        overrides["use_cache"] = False
-    if args.no_glossary:
-        overrides["use_glossary"] = False
-    if args.prompt:
-        overrides["prompt_overrides"] = parse_prompt_pins(args.prompt)
-    settings = Settings.from_env(**overrides)
+    return Settings.from_env(**overrides)
+
+
+def _settings_from_args(args: argparse.Namespace) -> Settings:
+    settings = settings_from_args(args)
     if args.price:
         prices = {**settings.prices, settings.model: (args.price[0], args.price[1])}
         settings = Settings.model_validate({**settings.model_dump(), "prices": prices})

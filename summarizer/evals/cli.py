@@ -17,7 +17,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from summarizer.config import Settings
 from summarizer.errors import ConfigError
-from summarizer.prompts import parse_prompt_pins
 
 from .dataset import Dataset, load_dataset, repo_root
 from .gate import check_gate, parse_thresholds
@@ -103,20 +102,9 @@ def add_eval_parser(sub: Any) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Any] = {
-        "model": args.model,
-        "base_url": args.base_url,
-        "store_path": args.store,
-        "timeout_seconds": args.timeout,
-        "concurrency": args.concurrency,
-    }
-    if args.no_cache:
-        overrides["use_cache"] = False
-    if args.no_glossary:
-        overrides["use_glossary"] = False
-    if args.prompt:
-        overrides["prompt_overrides"] = parse_prompt_pins(args.prompt)
-    return Settings.from_env(**overrides)
+    from summarizer.cli import settings_from_args
+
+    return settings_from_args(args)
 
 
 class _Bar:
