@@ -11,6 +11,7 @@ reasons in ``issues``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ from summarizer.dates import resolve_date
 from summarizer.document import Article, Chunk, Sentence
 from summarizer.draft import ChunkDraft, DraftEvent, HeadlineDraft
 from summarizer.grounding import ground_event
-from summarizer.labels import arabic_event_summary
+from summarizer.labels import arabic_event_summary, english_event_summary
 from summarizer.llm import LLM, Attempt, LLMRequest
 from summarizer.numbers import numbers_in
 from summarizer.prompts import PromptTemplate, neutralize_delimiters
@@ -31,6 +32,8 @@ from summarizer.schema import (
     event_type_of,
 )
 from summarizer.wording import figures_consistent, non_neutral_terms
+
+_DIGITS = re.compile(r"\d+")
 
 #: Finds the (Arabic, English) names known to occur in a text.
 NameHints = Callable[[str], list[tuple[str, str]]]
@@ -186,9 +189,22 @@ def _check_event(draft: DraftEvent, chunk: Chunk, article: Article) -> Event:
         f"summary_en disagrees with the figures: {i}"
         for i in figures_consistent(grounded.summary_en, grounded.fatalities)
     ]
+    stated = numbers_in(event.evidence_ar)
+    wording += [
+        f"summary_en states {n}, which the quote does not"
+        for n in sorted({int(d) for d in _DIGITS.findall(grounded.summary_en)} - stated)
+    ]
     ok = grounded.grounded and not pointer_issues and bool(event.evidence_ar)
     checked = grounded.model_copy(update={"grounded": ok, "issues": issues + wording})
-    return checked.model_copy(update={"summary_ar": arabic_event_summary(checked)})
+    update = {"summary_ar": arabic_event_summary(checked)}
+    if wording:
+        # Never show a partisan or unsupported English sentence as the event's account: the
+        # summary is rebuilt from the grounded fields and the model's wording stays in issues.
+        update["summary_en"] = english_event_summary(checked)
+        checked = checked.model_copy(
+            update={"issues": [*checked.issues, f"model summary replaced: {grounded.summary_en!r}"]}
+        )
+    return checked.model_copy(update=update)
 
 
 def _reask_message(events: Sequence[Event]) -> str:

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from summarizer.schema import Event, Fatalities
 
-__all__ = ["SUB_EVENT_TYPES_AR", "arabic_event_summary", "arabic_figures"]
+__all__ = [
+    "SUB_EVENT_TYPES_AR",
+    "arabic_event_summary",
+    "arabic_figures",
+    "english_event_summary",
+    "english_figures",
+]
 
 SUB_EVENT_TYPES_AR: dict[str, str] = {
     "Armed clash": "اشتباك مسلح",
@@ -67,4 +73,37 @@ def arabic_event_summary(event: Event) -> str:
         text += f": {figures}"
     if event.attribution.source_ar:
         text += f"، بحسب {event.attribution.source_ar}"
+    return text + "."
+
+
+_QUALIFIERS_EN = {"at_least": "at least ", "approximate": "about "}
+
+
+def english_figures(fatalities: Fatalities) -> str:
+    """Return the figures in English, e.g. 'at least 15 killed, 3 wounded' ('' when none)."""
+    prefix = _QUALIFIERS_EN.get(fatalities.qualifier, "")
+    parts = [
+        f"{prefix}{value} {word}"
+        for value, word in (
+            (fatalities.killed, "killed"),
+            (fatalities.wounded, "wounded"),
+            (fatalities.captured, "captured"),
+        )
+        if value is not None
+    ]
+    return ", ".join(parts)
+
+
+def english_event_summary(event: Event) -> str:
+    """Return a neutral one-line English summary built from the event's grounded fields."""
+    text: str = event.sub_event_type
+    place = event.location.name_en or event.location.name_ar
+    if place:
+        text += f" in {place}"
+    figures = english_figures(event.fatalities)
+    if figures:
+        text += f": {figures}"
+    source = event.attribution.source_en or event.attribution.source_ar
+    if source:
+        text += f", according to {source}"
     return text + "."
