@@ -288,7 +288,7 @@ async def extract_chunk(
     return outcome
 
 
-def _opening(article: Article, sentences: Sequence[Sentence]) -> str:
+def _opening(sentences: Sequence[Sentence]) -> str:
     chosen = sentences[:HEADLINE_SENTENCES]
     return "\n".join(neutralize_delimiters(" ".join(s.text.split())) for s in chosen)
 
@@ -314,7 +314,7 @@ async def extract_headline(
     llm: LLM,
     *,
     prompt: PromptTemplate,
-    names: Sequence[tuple[str, str]] = (),
+    names: NameHints | None = None,
 ) -> HeadlineOutcome:
     """Ask for the English headline and bilingual summary of an article's opening.
 
@@ -323,7 +323,9 @@ async def extract_headline(
     Raises:
         LLMError: the model could not be reached or never answered with valid JSON.
     """
-    messages = prompt.render(names=format_names(names), text=_opening(article, sentences))
+    opening = " ".join(s.text for s in sentences[:HEADLINE_SENTENCES])
+    found = names(opening) if names else []
+    messages = prompt.render(names=format_names(found), text=_opening(sentences))
     result = await llm.complete(LLMRequest(prompt, messages, HeadlineDraft))
     return HeadlineOutcome(
         draft=result.value,

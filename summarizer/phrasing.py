@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from summarizer.labels import english_figures
 from summarizer.merge import UNPLACED
 from summarizer.schema import (
     Actor,
@@ -24,7 +25,6 @@ from summarizer.schema import (
     ClusterMember,
     Event,
     EventCluster,
-    Fatalities,
 )
 
 __all__ = [
@@ -50,18 +50,10 @@ __all__ = [
 #: Marks a place or actor name that the gazetteer or glossary did not confirm.
 MARK = "†"
 
-_QUALIFIER_WORDS = {"exact": "", "at_least": "at least ", "approximate": "about "}
 _STANCE_WORDS = {"claimed": " (claim)", "denied": " (denial)"}
 
-
-def render_figures(f: Fatalities) -> str:
-    """Return figures as words, e.g. 'at least 15 killed, 3 wounded' ('' when none)."""
-    prefix = _QUALIFIER_WORDS.get(f.qualifier, "")
-    parts = []
-    for value, word in ((f.killed, "killed"), (f.wounded, "wounded"), (f.captured, "captured")):
-        if value is not None:
-            parts.append(f"{prefix}{value} {word}")
-    return ", ".join(parts)
+#: Figures as words, e.g. 'at least 15 killed, 3 wounded' ('' when none).
+render_figures = english_figures
 
 
 def claimant(member: ClusterMember, article: ArticleSummary | None = None) -> str:

@@ -168,14 +168,9 @@ async def _extract_article_chunks(
 async def _headline(
     article: Article, sentences: Sequence[Sentence], ctx: _Context
 ) -> HeadlineOutcome | LLMError:
-    opening = " ".join(s.text for s in sentences[:4])
     try:
         return await extract_headline(
-            article,
-            sentences,
-            ctx.llm,
-            prompt=ctx.headline_prompt,
-            names=ctx.names(opening) if ctx.names else [],
+            article, sentences, ctx.llm, prompt=ctx.headline_prompt, names=ctx.names
         )
     except LLMError as e:
         return e
