@@ -8,7 +8,8 @@ process, so the CPU time and peak RSS reported are the pipeline's alone. Reporte
 
 * wall time of ``summarizer.pipeline.arun`` against the ideal ``requests / concurrency x latency``;
 * a naive loop over the same chunks: plain ``instructor.from_openai(...).create`` one at a time
-  (events only, no headline, no grounding) -- skipped above ``--naive-max`` articles;
+  (events only, no headline, no grounding), with its wall time and CPU milliseconds per call --
+  skipped above ``--naive-max`` articles;
 * requests per article, pipeline CPU milliseconds per chunk (process CPU time / chunks), peak RSS;
 * a re-run of the unchanged corpus, which must make 0 requests.
 
@@ -83,8 +84,12 @@ async def pipeline_run(folder: Path, base_url: str, store: Path, concurrency: in
     return stats, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def naive_loop(folder: Path, base_url: str) -> tuple[float, int]:
-    """Ask every chunk's events one at a time with plain instructor; return (seconds, calls)."""
+def naive_loop(folder: Path, base_url: str) -> tuple[float, float, int]:
+    """Ask every chunk's events one at a time with plain instructor.
+
+    Returns:
+        (wall seconds, CPU seconds, calls).
+    """
     import instructor
     import openai
 
@@ -96,7 +101,7 @@ def naive_loop(folder: Path, base_url: str) -> tuple[float, int]:
 
     prompt = load_prompt("events")
     client = instructor.from_openai(openai.OpenAI(base_url=base_url, api_key="sk-bench"))
-    calls, started = 0, time.perf_counter()
+    calls, started, cpu = 0, time.perf_counter(), time.process_time()
     for article in read_sources([str(folder)], max_chars=200_000):
         assert not isinstance(article, Exception)
         for chunk in chunk_article(article, max_tokens=350, overlap_sentences=1):
@@ -113,7 +118,7 @@ def naive_loop(folder: Path, base_url: str) -> tuple[float, int]:
                 max_retries=1,
             )
             calls += 1
-    return time.perf_counter() - started, calls
+    return time.perf_counter() - started, time.process_time() - cpu, calls
 
 
 def worker(n: int, base_url: str, concurrency: int, latency: float, naive: bool) -> dict[str, Any]:
@@ -123,7 +128,9 @@ def worker(n: int, base_url: str, concurrency: int, latency: float, naive: bool)
         write_corpus(folder, n)
         stats, wall, cpu = asyncio.run(pipeline_run(folder, base_url, store, concurrency))
         rerun, rerun_wall, _ = asyncio.run(pipeline_run(folder, base_url, store, concurrency))
-        naive_wall, naive_calls = naive_loop(folder, base_url) if naive else (None, None)
+        naive_wall, naive_cpu, naive_calls = (
+            naive_loop(folder, base_url) if naive else (None, None, None)
+        )
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "articles": n,
@@ -136,6 +143,7 @@ def worker(n: int, base_url: str, concurrency: int, latency: float, naive: bool)
         "peak_rss_mib": peak_kib / 1024,
         "naive_wall": naive_wall,
         "naive_calls": naive_calls,
+        "naive_cpu_ms_per_chunk": naive_cpu * 1000 / naive_calls if naive_cpu else None,
         "rerun_requests": rerun.requests,
         "rerun_wall": rerun_wall,
     }
@@ -145,15 +153,16 @@ def table(rows: list[dict[str, Any]], concurrency: int, latency: float) -> str:
     head = (
         f"| articles | chunks | requests | req/article | wall s | ideal s (c={concurrency}, "
         f"{latency * 1000:.0f} ms) | wall/ideal | naive loop s (events only) | CPU ms/chunk "
-        "| peak RSS MiB | re-run requests | re-run s |"
+        "| naive loop CPU ms/chunk | peak RSS MiB | re-run requests | re-run s |"
     )
-    lines = [head, "|" + "---|" * 12]
+    lines = [head, "|" + "---|" * 13]
     for r in rows:
         naive = f"{r['naive_wall']:.1f} ({r['naive_calls']} calls)" if r["naive_wall"] else "—"
+        naive_cpu = f"{r['naive_cpu_ms_per_chunk']:.2f}" if r["naive_cpu_ms_per_chunk"] else "—"
         lines.append(
             f"| {r['articles']} | {r['chunks']} | {r['requests']} | "
             f"{r['requests'] / r['articles']:.2f} | {r['wall']:.2f} | {r['ideal']:.2f} | "
-            f"{r['wall'] / r['ideal']:.3f} | {naive} | {r['cpu_ms_per_chunk']:.2f} | "
+            f"{r['wall'] / r['ideal']:.3f} | {naive} | {r['cpu_ms_per_chunk']:.2f} | {naive_cpu} | "
             f"{r['peak_rss_mib']:.0f} | {r['rerun_requests']} | {r['rerun_wall']:.2f} |"
         )
     return "\n".join(lines)

@@ -92,6 +92,18 @@ def number_sentences(sentences: Sequence[Sentence], names: NameHints | None = No
     return "\n".join(lines)
 
 
+def names_in(sentences: Sequence[Sentence], names: NameHints) -> list[tuple[str, str]]:
+    """Return the names of every sentence, each (Arabic, English) pair once, in text order.
+
+    Asked sentence by sentence, so a memoised ``names`` (see ``pipeline``) answers sentences
+    that a chunk already asked about.
+    """
+    pairs: list[tuple[str, str]] = []
+    for sentence in sentences:
+        pairs.extend(pair for pair in names(sentence.text) if pair not in pairs)
+    return pairs
+
+
 def format_names(names: Sequence[tuple[str, str]]) -> str:
     """Return the known-names block of a prompt."""
     if not names:
@@ -323,8 +335,7 @@ async def extract_headline(
     Raises:
         LLMError: the model could not be reached or never answered with valid JSON.
     """
-    opening = " ".join(s.text for s in sentences[:HEADLINE_SENTENCES])
-    found = names(opening) if names else []
+    found = names_in(sentences[:HEADLINE_SENTENCES], names) if names else []
     messages = prompt.render(names=format_names(found), text=_opening(sentences))
     result = await llm.complete(LLMRequest(prompt, messages, HeadlineDraft))
     return HeadlineOutcome(

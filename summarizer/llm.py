@@ -22,6 +22,7 @@ implements it, so this module stays the only importer of ``openai`` and ``instru
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -29,7 +30,7 @@ import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, Protocol, TypeVar, runtime_checkable
+from typing import Any, Generic, Literal, Protocol, TypeVar, cast, runtime_checkable
 
 import instructor
 import openai
@@ -40,6 +41,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
+from summarizer import instructor_checks
 from summarizer.errors import ExtractionError, TransportError
 from summarizer.prompts import PromptTemplate
 
@@ -112,6 +114,28 @@ def json_schema(model: type[BaseModel]) -> dict[str, Any]:
     return _schemas[model]
 
 
+@functools.cache
+def schema_text(model: type[BaseModel]) -> str:
+    """Return ``model``'s JSON schema as canonical JSON text (sorted keys), once per class."""
+    return json.dumps(json_schema(model), sort_keys=True, ensure_ascii=False)
+
+
+_response_models: dict[type[BaseModel], type[BaseModel]] = {}
+
+
+def response_model_for_instructor(model: type[T]) -> type[T]:
+    """Return ``model`` wrapped as instructor's ``ResponseSchema``, once per class.
+
+    Given a plain pydantic class, instructor builds a fresh ``ResponseSchema`` subclass on every
+    call and so can never reuse that class's JSON schema; the two were most of the client's CPU
+    per request. A class wrapped once keeps its schema (see ``draft._Draft``). Answers are
+    instances of the wrapper, a subclass of ``model``.
+    """
+    if model not in _response_models:
+        _response_models[model] = instructor.response_schema(model)
+    return cast(type[T], _response_models[model])
+
+
 @dataclass(frozen=True)
 class LLMRequest(Generic[T]):
     """A structured request: rendered messages, the schema to fill, and the prompt stamp."""
@@ -125,7 +149,7 @@ class LLMRequest(Generic[T]):
         payload = {
             "endpoint": identity,
             "prompt": [self.prompt.name, self.prompt.version, self.prompt.sha256],
-            "schema": json_schema(self.response_model),
+            "schema": schema_text(self.response_model),
             "messages": list(self.messages),
             "max_tokens": self.prompt.max_tokens,
             "temperature": self.prompt.temperature,
@@ -408,6 +432,7 @@ class OpenAILLM:
             "grammar": instructor.Mode.JSON_SCHEMA,
         }[mode]
         self._instructor = instructor.from_openai(self._client, mode=self._instructor_mode)
+        instructor_checks.install()
 
     @property
     def model(self) -> str:
@@ -447,7 +472,7 @@ class OpenAILLM:
         kwargs: dict[str, Any] = {
             "model": self._model,
             "messages": [dict(m) for m in request.messages],
-            "response_model": request.response_model,
+            "response_model": response_model_for_instructor(request.response_model),
             "max_retries": self._max_validation_retries,
             "max_tokens": request.prompt.max_tokens,
             "temperature": request.prompt.temperature,
@@ -491,7 +516,7 @@ class OpenAILLM:
     def batch_body(self, request: LLMRequest[Any]) -> dict[str, Any]:
         """Return the chat-completions body instructor would send for ``request``."""
         _, body = handle_response_model(
-            request.response_model,
+            response_model_for_instructor(request.response_model),
             mode=self._instructor_mode,
             model=self._model,
             messages=[dict(m) for m in request.messages],
@@ -528,7 +553,7 @@ class OpenAILLM:
         try:
             value = process_response(
                 completion,
-                response_model=request.response_model,
+                response_model=response_model_for_instructor(request.response_model),
                 stream=False,
                 mode=self._instructor_mode,
             )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from summarizer.arabic import normalize
@@ -179,8 +180,12 @@ def _lookup(core: str) -> tuple[int, _Kind] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _read_word(token: str) -> _Word | None:
-    """Return the number word in ``token`` (folded), trying it bare and without clitics."""
+    """Return the number word in ``token`` (folded), trying it bare and without clitics.
+
+    Memoised: the same words recur in every article, and this runs on every token.
+    """
     found = _lookup(token)
     if found is not None:
         return _Word(found[0], found[1], joined=False)

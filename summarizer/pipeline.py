@@ -176,6 +176,17 @@ async def _headline(
         return e
 
 
+def _per_sentence_memo(names: NameHints) -> NameHints:
+    memo: dict[str, list[tuple[str, str]]] = {}
+
+    def memoized(text: str) -> list[tuple[str, str]]:
+        if text not in memo:
+            memo[text] = names(text)
+        return list(memo[text])
+
+    return memoized
+
+
 async def summarize_one(
     article: Article, ctx: _Context, stats: RunStats, listener: ProgressListener | None = None
 ) -> ArticleSummary:
@@ -185,6 +196,9 @@ async def summarize_one(
     Never raises for model failures: a chunk that fails is a warning, an article whose every
     request failed comes back with ``status="failed"``.
     """
+    if ctx.names is not None:
+        # Overlapping chunks and the headline ask about the same sentences: look each up once.
+        ctx = replace(ctx, names=_per_sentence_memo(ctx.names))
     sentences = split_sentences(article.text)
     chunks = chunk_article(
         article,

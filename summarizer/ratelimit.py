@@ -25,7 +25,6 @@ gradually. The retry of the 429'd request itself is ``llm.py``'s job (honouring 
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -36,7 +35,7 @@ from pydantic import BaseModel
 
 from summarizer.chunk import estimate_tokens
 from summarizer.errors import LLMError
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper, json_schema
+from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper, schema_text
 
 __all__ = [
     "BURST_SECONDS",
@@ -69,8 +68,17 @@ def estimate_request_tokens(request: LLMRequest[Any]) -> int:
     The rendered messages, the JSON schema instructor adds, and the ``max_tokens`` bound.
     """
     text = "\n".join(m.get("content", "") for m in request.messages)
-    schema = json.dumps(json_schema(request.response_model), ensure_ascii=False)
-    return estimate_tokens(text) + estimate_tokens(schema) + request.prompt.max_tokens
+    schema = _schema_tokens(request.response_model)
+    return estimate_tokens(text) + schema + request.prompt.max_tokens
+
+
+_schema_tokens_by_model: dict[type[BaseModel], int] = {}
+
+
+def _schema_tokens(model: type[BaseModel]) -> int:
+    if model not in _schema_tokens_by_model:
+        _schema_tokens_by_model[model] = estimate_tokens(schema_text(model))
+    return _schema_tokens_by_model[model]
 
 
 @dataclass

@@ -249,3 +249,20 @@ async def test_html_escapes_article_text(fake_openai: FakeOpenAI, tmp_path: Path
     html = render_html(briefing)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+async def test_name_finder_is_asked_once_per_sentence_of_an_article(
+    fake_openai: FakeOpenAI, seeds: Path, tmp_path: Path
+) -> None:
+    """Overlapping chunks and the headline share the name lookups of their sentences."""
+    fake_openai.responder = RuleModel()
+    asked: list[str] = []
+
+    def names(text: str) -> list[tuple[str, str]]:
+        asked.append(text)
+        return []
+
+    source = next(seeds.glob("000_*.txt"))
+    settings = settings_for(fake_openai, tmp_path, chunk_tokens=120, chunk_overlap_sentences=1)
+    await arun([str(source)], settings, names=names)
+    assert asked and len(asked) == len(set(asked))

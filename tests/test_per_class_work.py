@@ -1,0 +1,121 @@
+"""Work that depends only on a response model's class is done once per class, not per request.
+
+These keep the client's CPU per request low (``bench/throughput.py``) without changing what is
+sent or how answers are validated.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import instructor
+import pytest
+from instructor.v2.validation.async_validators import async_field_validator
+from pydantic import BaseModel
+
+from summarizer import instructor_checks
+from summarizer.document import Sentence
+from summarizer.draft import ChunkDraft, HeadlineDraft
+from summarizer.extract import names_in
+from summarizer.llm import LLMRequest, OpenAILLM, response_model_for_instructor
+from summarizer.prompts import PromptTemplate
+from tests.fakeopenai import Content, FakeOpenAI
+
+PROMPT = PromptTemplate(
+    name="test", version="1", max_tokens=200, system="Answer.", user="$q", sha256="0" * 64
+)
+
+
+def test_draft_schema_is_built_once_and_handed_out_as_copies() -> None:
+    first = ChunkDraft.model_json_schema()
+    first["properties"].clear()  # a caller mutating its copy...
+    second = ChunkDraft.model_json_schema()
+    assert second["properties"]  # ...does not change the next caller's
+    assert second == ChunkDraft.model_json_schema()
+    assert HeadlineDraft.model_json_schema()["title"] == "HeadlineDraft"
+    # The arguments are part of the key.
+    assert ChunkDraft.model_json_schema(ref_template="#/x/{model}") != second
+
+
+def test_instructor_wrapper_is_built_once_per_class() -> None:
+    wrapped = response_model_for_instructor(ChunkDraft)
+    assert wrapped is response_model_for_instructor(ChunkDraft)
+    assert issubclass(wrapped, ChunkDraft)
+    assert issubclass(wrapped, instructor.ResponseSchema)
+    # the wrapper inherits the cached schema, so instructor's per-call request reuses it
+    assert wrapped.model_json_schema() == wrapped.model_json_schema()
+
+
+async def test_answers_validate_through_the_wrapper(fake_openai: FakeOpenAI) -> None:
+    fake_openai.script([Content({"events": []})])
+    llm = OpenAILLM(
+        model="fake",
+        base_url=fake_openai.base_url,
+        api_key="sk-test",
+        timeout_seconds=5,
+        max_transport_attempts=1,
+        max_validation_retries=0,
+    )
+    result = await llm.complete(LLMRequest(PROMPT, PROMPT.render(q="?"), ChunkDraft))
+    assert isinstance(result.value, ChunkDraft)
+    assert result.value.events == []
+    await llm.aclose()
+
+
+class _WithAsyncValidator(BaseModel):
+    name: str
+
+    @async_field_validator("name")
+    async def check(self, value: str) -> None:  # pragma: no cover - never run
+        return None
+
+
+def _bound_checks() -> list[object]:
+    return [
+        importlib.import_module(module).reject_async_validators
+        for module in instructor_checks._MODULES
+    ]
+
+
+def test_async_validator_check_is_installed_everywhere_instructor_looks() -> None:
+    assert instructor_checks.install()
+    assert instructor_checks.install()  # idempotent
+    checks = _bound_checks()
+    assert all(hasattr(check, "__wrapped__") for check in checks)
+    assert len({id(check) for check in checks}) == 1
+
+
+def test_a_rejected_model_keeps_being_rejected() -> None:
+    instructor_checks.install()
+    check = _bound_checks()[0]
+    for _ in range(2):
+        with pytest.raises(ValueError, match="async validators are not supported"):
+            check(_WithAsyncValidator)  # type: ignore[operator]
+
+
+def test_a_passing_model_is_walked_once() -> None:
+    walks: list[object] = []
+
+    def counting(model: object) -> None:
+        walks.append(model)
+
+    check = instructor_checks._once(counting)
+    for _ in range(3):
+        check(ChunkDraft)
+    check(list[ChunkDraft])
+    assert walks == [ChunkDraft, list[ChunkDraft]]
+
+
+def test_names_in_asks_per_sentence_and_lists_each_pair_once() -> None:
+    asked: list[str] = []
+
+    def names(text: str) -> list[tuple[str, str]]:
+        asked.append(text)
+        return [("حلب", "Aleppo")] + ([("دمشق", "Damascus")] if "دمشق" in text else [])
+
+    sentences = [
+        Sentence(index=0, text="قصف على حلب.", start=0, end=12),
+        Sentence(index=1, text="ومن حلب إلى دمشق.", start=13, end=30),
+    ]
+    assert names_in(sentences, names) == [("حلب", "Aleppo"), ("دمشق", "Damascus")]
+    assert asked == [s.text for s in sentences]
