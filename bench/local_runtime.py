@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer.config import Settings  # noqa: E402
-from summarizer.local import DEFAULT_N_CTX, patch_llama_runtime  # noqa: E402
+from summarizer.llama_patches import patch_llama_runtime  # noqa: E402
+from summarizer.local import DEFAULT_N_CTX  # noqa: E402
 from summarizer.model_file import ensure_model  # noqa: E402
 
 DEFAULT_SEED = ROOT / "seeds" / "000_6d155ba7f0a6c5f2.txt"

@@ -6,7 +6,9 @@ pipeline talks to it through exactly the same openai/instructor/validation path 
 endpoint::
 
     LocalServer          starts/stops the loopback server; exposes ``base_url``
-    patch_llama_runtime  the AMX workaround, for running ``llama_cpp.Llama`` in-process
+
+The server child applies the runtime patches in ``llama_patches`` (the AMX crash workaround and
+grammar-first rejection sampling) before it loads the model.
 """
 
 from __future__ import annotations
@@ -25,19 +27,19 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Literal, Self
+from typing import IO, Self
 
+from summarizer import llama_patches
 from summarizer.config import Settings
 from summarizer.errors import LocalModelError
+from summarizer.llama_patches import ExtraBufferTypes
 from summarizer.model_file import INSTALL_HINT, ProgressCallback, ensure_model
 
 __all__ = [
     "DEFAULT_N_CTX",
     "DEFAULT_STARTUP_TIMEOUT_SECONDS",
     "SERVER_MODEL_ALIAS",
-    "ExtraBufferTypes",
     "LocalServer",
-    "patch_llama_runtime",
 ]
 
 logger = logging.getLogger(__name__)
@@ -49,49 +51,28 @@ DEFAULT_STARTUP_TIMEOUT_SECONDS = 120.0
 #: The model name the server answers to (``Settings.model`` is only a label for the local run).
 SERVER_MODEL_ALIAS = "local"
 
-#: Whether llama.cpp may use extra weight buffer types (AMX, repacking); "auto" = unless the
-#: build has AMX, whose kernel crashes (see ``patch_llama_runtime``).
-ExtraBufferTypes = Literal["auto", "on", "off"]
-
 _STOP_GRACE_SECONDS = 5.0
 _LOG_TAIL_LINES = 20
 _KEEP_LOGS = 5
 
-# Defines ``_patch_llama_runtime(mode) -> bool``, run in the server child and (through
-# ``patch_llama_runtime``) in-process. Why: llama-cpp-python built from the sdist with
-# GGML_NATIVE on an AMX-capable Xeon enables the AMX "extra buffer type", and its Q4_K matmul
-# dies with a general protection fault at ``ldtilecfg`` (ggml_backend_amx_mul_mat) on the first
-# prompt. Turning off extra buffer types (``use_extra_bufts``, not exposed by ``Llama``) avoids
-# it, at the cost of weight repacking; so this is done only when the build reports AMX.
-_RUNTIME_PATCH = """\
-def _patch_llama_runtime(mode):
-    import llama_cpp.llama_cpp as ll
-    if mode == "on":
-        return False
-    if mode == "auto" and b"AMX_INT8 = 1" not in ll.llama_print_system_info():
-        return False
-    original = ll.llama_model_default_params
-    def without_extra_bufts():
-        params = original()
-        params.use_extra_bufts = False
-        return params
-    ll.llama_model_default_params = without_extra_bufts
-    return True
-"""
-
-# Runs in the child instead of ``-m llama_cpp.server`` directly, for two reasons:
-# 1. the server's pydantic-settings read *any* environment variable named like a setting
+# Runs in the child instead of ``-m llama_cpp.server`` directly, for three reasons:
+# 1. the runtime patches in ``llama_patches`` (the AMX crash, grammar-first rejection sampling)
+#    must be applied before the server builds its model; the module is loaded by path, so the
+#    child does not import the summarizer package;
+# 2. the server's pydantic-settings read *any* environment variable named like a setting
 #    (MODEL, PORT, API_KEY, CACHE, CONFIG_FILE, ...); a user's unrelated variables must not
 #    reconfigure or lock our server, so they are dropped before the server parses anything;
-# 2. a watchdog thread exits the server when its parent dies, even by SIGKILL, where atexit
+# 3. a watchdog thread exits the server when its parent dies, even by SIGKILL, where atexit
 #    cannot run, so the server never outlives the tool.
-# argv[1] is the extra-buffer-types mode for ``_patch_llama_runtime``; the rest are server flags.
-_BOOTSTRAP = (
-    _RUNTIME_PATCH
-    + """\
+# argv[1] is the path of llama_patches.py, argv[2] the extra-buffer-types mode for
+# ``patch_llama_runtime``; the rest are server flags.
+_BOOTSTRAP = """\
 import os, runpy, sys, threading, time
-if _patch_llama_runtime(sys.argv.pop(1)):
+_patches = runpy.run_path(sys.argv.pop(1))
+if _patches["patch_llama_runtime"](sys.argv.pop(1)):
     print("summarizer: extra buffer types (AMX/repack) disabled", file=sys.stderr, flush=True)
+if _patches["install_grammar_first_rejection"]():
+    print("summarizer: grammar-first rejection sampling on", file=sys.stderr, flush=True)
 from llama_cpp.server.settings import ConfigFileSettings, Settings
 _names = {"CONFIG_FILE"}
 for _model in (Settings, ConfigFileSettings):
@@ -107,27 +88,6 @@ threading.Thread(target=_watch, daemon=True).start()
 sys.argv = ["llama_cpp.server", *sys.argv[1:]]
 runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
 """
-)
-
-
-def patch_llama_runtime(mode: ExtraBufferTypes = "auto") -> bool:
-    """Apply the AMX workaround to ``llama_cpp`` in this process, before any ``Llama(...)``.
-
-    The server child applies it itself; call this only to run ``llama_cpp.Llama`` in-process
-    (benchmarks). See the comment on ``_RUNTIME_PATCH`` for the crash it avoids.
-
-    Args:
-        mode: "auto" disables extra buffer types only if the build reports AMX_INT8; "off"
-            always disables them; "on" leaves llama.cpp alone.
-
-    Returns:
-        Whether extra buffer types were disabled.
-
-    """
-    namespace: dict[str, Any] = {}
-    exec(_RUNTIME_PATCH, namespace)
-    disabled: bool = namespace["_patch_llama_runtime"](mode)
-    return disabled
 
 
 def _check_runtime() -> None:
@@ -190,7 +150,8 @@ class LocalServer:
             n_threads: CPU threads for prompt and generation; default: the CPUs this process
                 may run on (``os.sched_getaffinity``, else ``os.cpu_count()``).
             startup_timeout: seconds to wait for the model to load.
-            extra_buffer_types: llama.cpp weight repacking/AMX; see ``patch_llama_runtime``.
+            extra_buffer_types: llama.cpp weight repacking/AMX; see
+                ``llama_patches.patch_llama_runtime``.
             extra_args: more ``llama_cpp.server`` flags, appended last (they win).
 
         """
@@ -253,6 +214,7 @@ class LocalServer:
             sys.executable,
             "-c",
             _BOOTSTRAP,
+            llama_patches.__file__,
             self.extra_buffer_types,
             "--model", str(self.model_path),
             "--model_alias", SERVER_MODEL_ALIAS,

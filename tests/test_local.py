@@ -64,9 +64,10 @@ def runtime_present(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_command_serves_the_model_on_loopback_with_the_alias(tmp_path: Path) -> None:
     server = LocalServer(tmp_path / "m.gguf", log_dir=tmp_path, n_ctx=2048, n_threads=3)
     argv = server.command(43210)
-    flags = dict(zip(argv[4::2], argv[5::2], strict=False))
+    flags = dict(zip(argv[5::2], argv[6::2], strict=False))
     assert argv[:2] == [sys.executable, "-c"]
-    assert argv[3] == "auto"  # extra buffer types mode, read by the bootstrap
+    assert Path(argv[3]).name == "llama_patches.py"  # loaded by path by the bootstrap
+    assert argv[4] == "auto"  # extra buffer types mode, read by the bootstrap
     assert flags["--model"] == str(tmp_path / "m.gguf")
     assert flags["--model_alias"] == "local"
     assert flags["--host"] == "127.0.0.1"
@@ -205,6 +206,8 @@ def test_real_model_answers_json_matching_the_schema(monkeypatch: pytest.MonkeyP
     with LocalServer.from_settings(settings) as server:
         client = openai.OpenAI(base_url=server.base_url, api_key="local", max_retries=0)
         response = client.chat.completions.create(**request)
+    assert server.log_path is not None
+    assert "grammar-first rejection sampling on" in server.log_path.read_text(errors="replace")
     content = response.choices[0].message.content
     assert content is not None
     answer = json.loads(content)
