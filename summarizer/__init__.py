@@ -29,7 +29,8 @@ from summarizer.errors import (
     TransportError,
 )
 from summarizer.ingest import article_id
-from summarizer.llm import LLM, OpenAILLM
+from summarizer.llm import LLM
+from summarizer.openai_llm import OpenAILLM
 from summarizer.pipeline import RunStats, SourceOptions, arun
 from summarizer.render import render
 from summarizer.schema import (

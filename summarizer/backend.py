@@ -1,7 +1,8 @@
 """Build the model seam the settings ask for: an OpenAI-compatible endpoint or the embedded model.
 
-Both go through :class:`summarizer.llm.OpenAILLM` -- the embedded model is served on loopback by
-``llama_cpp.server`` -- so schema, validation, grounding and retries are the same everywhere.
+Both go through :class:`summarizer.openai_llm.OpenAILLM` -- the embedded model is served on
+loopback by ``llama_cpp.server`` -- so schema, validation, grounding and retries are the same
+everywhere.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from summarizer.config import LOCAL_MODEL_NAME, Settings
 from summarizer.errors import ConfigError
-from summarizer.llm import LLM, OpenAILLM, StructuredMode
+from summarizer.llm import LLM, StructuredMode
+from summarizer.openai_llm import OpenAILLM
 
 __all__ = ["open_llm"]
 

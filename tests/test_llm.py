@@ -9,7 +9,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 from summarizer.errors import ExtractionError, TransportError
-from summarizer.llm import LLMRequest, OpenAILLM, StructuredMode
+from summarizer.llm import LLMRequest, StructuredMode
+from summarizer.openai_llm import OpenAILLM
 from summarizer.prompts import PromptTemplate
 from tests.fakeopenai import Content, Delay, Drop, FakeOpenAI, Status, Truncated, Usage
 

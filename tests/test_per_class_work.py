@@ -17,7 +17,8 @@ from summarizer import instructor_checks
 from summarizer.document import Sentence
 from summarizer.draft import ChunkDraft, HeadlineDraft
 from summarizer.extract import names_in
-from summarizer.llm import LLMRequest, OpenAILLM, response_model_for_instructor
+from summarizer.llm import LLMRequest
+from summarizer.openai_llm import OpenAILLM, response_model_for_instructor
 from summarizer.prompts import PromptTemplate
 from tests.fakeopenai import Content, FakeOpenAI
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from summarizer.config import Settings
-from summarizer.llm import Attempt, LLMRequest, OpenAILLM
+from summarizer.llm import Attempt, LLMRequest
+from summarizer.openai_llm import OpenAILLM
 from summarizer.pipeline import arun
 from summarizer.prompts import PromptTemplate
 from summarizer.ratelimit import (

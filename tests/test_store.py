@@ -73,7 +73,7 @@ def test_an_old_store_gains_the_cost_column(tmp_path: Path) -> None:
 async def test_cache_hits_make_no_ledger_rows_and_cost_nothing(
     fake_openai: FakeOpenAI, tmp_path: Path
 ) -> None:
-    from summarizer.llm import OpenAILLM
+    from summarizer.openai_llm import OpenAILLM
 
     fake_openai.script([Status(500), Content({"value": 1}, usage=Usage(100, 10))])
     store = Store(tmp_path / "s.sqlite3")
