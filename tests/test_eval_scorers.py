@@ -7,28 +7,30 @@ from typing import Any
 import pytest
 
 from summarizer.document import Article
+from summarizer.evals.agreement import (
+    actors_agree,
+    attribution_agrees,
+    date_agrees,
+    figures_agree,
+    place_agrees,
+    qualifier_agrees,
+    sub_type_agrees,
+)
 from summarizer.evals.dataset import EvalCase, FakesGold, GoldEvent, SeedGold
 from summarizer.evals.scorers import (
     Score,
-    actors_agree,
     aggregate,
-    attribution_agrees,
-    date_agrees,
     event_scores,
     evidence_verbatim_rate,
     fakes_scores,
     field_accuracy,
-    figures_agree,
     figures_consistency_rate,
     gold_spans,
     grounding_rate,
     match_events,
     neutral_language_rate,
-    place_agrees,
-    qualifier_agrees,
     schema_valid,
     score_case,
-    sub_type_agrees,
     type_accuracy,
 )
 from summarizer.schema import (

@@ -19,10 +19,11 @@ from rich.table import Table
 
 from summarizer.schema import Event
 
+from .agreement import FIELD_CHECKS
 from .dataset import Dataset, GoldEvent
 from .gate import METRICS
 from .history import CaseResult, CaseUsage, EvalRun
-from .scorers import FIELD_CHECKS, Score, match_events
+from .scorers import Score, match_events
 
 __all__ = ["Comparison", "metrics_table", "render_html", "render_markdown", "write_reports"]
 
