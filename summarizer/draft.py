@@ -69,8 +69,10 @@ class _Draft(BaseModel):
         """
         key = (cls, by_alias, ref_template, schema_generator, mode, union_format)
         if key not in _Draft._schemas:
+            # union_format is newer than pydantic 2.11 (our floor): pass it only when set.
+            extra = {} if union_format == "any_of" else {"union_format": union_format}
             _Draft._schemas[key] = super().model_json_schema(
-                by_alias, ref_template, schema_generator, mode, union_format=union_format
+                by_alias, ref_template, schema_generator, mode, **extra
             )
         schema: dict[str, Any] = _copy_json(_Draft._schemas[key])
         return schema
