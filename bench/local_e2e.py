@@ -13,7 +13,9 @@ Steps, all on this machine in this process's run:
 
 Reported: seconds per article; prompt and generated tokens per second achieved end to end
 (tokens the runtime evaluated / wall time); the same rates inside the server; their ratio to the
-raw runtime's; and the share of wall time spent outside the runtime (the pipeline's waste).
+raw runtime's, both at the default shape (500-token prompt, 64 generated) and at the pipeline's
+mean request shape (a second raw run after the brief: speed per token falls as the context
+grows); and the share of wall time spent outside the runtime (the pipeline's waste).
 """
 
 from __future__ import annotations
@@ -38,10 +40,17 @@ _PROMPT = re.compile(r"prompt eval time =\s*([\d.]+) ms /\s*(\d+) tokens")
 _EVAL = re.compile(r"^llama_perf_context_print:\s+eval time =\s*([\d.]+) ms /\s*(\d+) runs")
 
 
-def raw_runtime() -> dict[str, Any]:
-    """Run bench/local_runtime.py and return its JSON."""
+def raw_runtime(prompt_tokens: int = 500, gen_tokens: int = 64) -> dict[str, Any]:
+    """Run bench/local_runtime.py (a cold prompt of ``prompt_tokens``) and return its JSON."""
     out = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "local_runtime.py"), "--gen-tokens", "64"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "local_runtime.py"),
+            "--prompt-tokens",
+            str(prompt_tokens),
+            "--gen-tokens",
+            str(gen_tokens),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -119,14 +128,23 @@ def main() -> None:
         result["server_generation_tok_s"] = round(
             server["generated_tokens"] / server["generation_seconds"], 2
         )
-    if raw:
+    if raw and server.get("requests") and stats.prompt_tokens and stats.requests:
+        # The same runtime at the pipeline's mean request shape: whole prompt (cached prefix
+        # included) and answer length, since speed per token falls as the context grows.
+        matched = raw_runtime(
+            prompt_tokens=round(stats.prompt_tokens / stats.requests),
+            gen_tokens=round(server["generated_tokens"] / server["requests"]),
+        )
         result["raw_runtime"] = raw
+        result["raw_runtime_matched"] = matched
         for key, raw_key in (
             ("server_prompt_tok_s", "prompt_tokens_per_second"),
             ("server_generation_tok_s", "generation_tokens_per_second"),
         ):
             if key in result and raw.get(raw_key):
                 result[f"{key}_vs_raw"] = round(result[key] / raw[raw_key], 3)
+            if key in result and matched.get(raw_key):
+                result[f"{key}_vs_raw_matched"] = round(result[key] / matched[raw_key], 3)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:
