@@ -324,6 +324,49 @@ def test_grounding_accepts_place_named_only_in_the_region_header() -> None:
     assert ground_event(event, article, chunk).grounded is True
 
 
+# seeds/004, lines 57-60: the model gave the al-Taim field event the place of the Daraa line.
+DARAA_THEN_DEIR = (
+    "درعا::\n"
+    "قصف مدفعي من قبل قوات الأسد يستهدف أحياء مدينة درعا المحررة والسهول المحيطة.\n"
+    "ديرالزور::\n"
+    "أعلنت قوات الأسد عن تمكنها من السيطرة على حقل التيم جنوب شرق مدينة ديرالزور.\n"
+)
+
+
+def test_grounding_rejects_a_place_from_another_digest_section() -> None:
+    article, chunk = make_article(DARAA_THEN_DEIR)
+    quote = "أعلنت قوات الأسد عن تمكنها من السيطرة على حقل التيم جنوب شرق مدينة ديرالزور."
+    borrowed = make_event(article, quote, location=Location(name_ar="مدينة درعا", name_en="Daraa"))
+    checked = ground_event(borrowed, article, chunk)
+    assert checked.grounded is False
+    assert checked.issues == [
+        "location name_ar 'مدينة درعا' is named elsewhere in the text, not in or just before "
+        "the quoted sentence"
+    ]
+    own = make_event(article, quote, location=Location(name_ar="حقل التيم", name_en="al-Taim"))
+    assert ground_event(own, article, chunk).grounded is True
+
+
+def test_grounding_accepts_a_place_from_the_sentence_before_in_the_same_section() -> None:
+    text = (
+        "الرقة::\n"
+        "قصف مدفعي على حي المشلب في المدينة.\n"
+        "وقتل 3 مدنيين في القصف.\n"
+        "وفي تطور آخر أعلن التنظيم عن هجوم.\n"
+    )
+    article, chunk = make_article(text)
+    place = Location(name_ar="حي المشلب", name_en="al-Mishlab")
+    killed = Fatalities(killed=3, qualifier="exact")
+    before = make_event(article, "وقتل 3 مدنيين في القصف.", location=place, fatalities=killed)
+    assert ground_event(before, article, chunk).grounded is True
+    two_back = make_event(article, "وفي تطور آخر أعلن التنظيم عن هجوم.", location=place)
+    assert (
+        ground_event(two_back, article, chunk)
+        .issues[0]
+        .startswith("location name_ar 'حي المشلب' is named elsewhere")
+    )
+
+
 def test_ground_event_replaces_stale_issues() -> None:
     article, chunk = make_article(RAQQA)
     event = make_event(
