@@ -236,6 +236,12 @@ def _overlapping(sentences: Sequence[Sentence], start: int, end: int) -> list[Se
     return [s for s in sentences if s.start < max(end, start + 1) and s.end > start]
 
 
+def _quoted_sentences(event: Event, chunk: Chunk, span: tuple[int, int] | None) -> list[Sentence]:
+    """Return the chunk sentences the quote overlaps (at its found span, else its offsets)."""
+    start, end = span if span is not None else (event.evidence_start, event.evidence_end)
+    return _overlapping(chunk.sentences, start, end)
+
+
 # A figure of 1 may be stated by a singular word rather than a number: "استشهد الطبيب",
 # "سقوط شهيد", "مقتل المسؤول", "أصيب طفل", "اعتقال ناشط". Matched on normalised text.
 _SINGULAR: dict[str, re.Pattern[str]] = {
@@ -252,8 +258,7 @@ def _figure_issues(event: Event, chunk: Chunk, span: tuple[int, int] | None) -> 
     figures = {name: getattr(event.fatalities, name) for name in _FIGURES}
     if all(value is None for value in figures.values()):
         return []
-    start, end = span if span is not None else (event.evidence_start, event.evidence_end)
-    texts = [event.evidence_ar, *(s.text for s in _overlapping(chunk.sentences, start, end))]
+    texts = [event.evidence_ar, *(s.text for s in _quoted_sentences(event, chunk, span))]
     folded = [normalize(t) for t in texts]
     stated: set[int] = set()
     for text in texts:
@@ -288,10 +293,9 @@ def _name_issues(event: Event, folded_texts: Sequence[str]) -> list[str]:
 def _place_issues(event: Event, chunk: Chunk, span: tuple[int, int] | None) -> list[str]:
     """Check rule (d): the place is named in or just before the quoted sentences."""
     name = event.location.name_ar
-    start, end = span if span is not None else (event.evidence_start, event.evidence_end)
-    quoted = _overlapping(chunk.sentences, start, end)
-    if not name_core(name) or not quoted:
-        return []  # an empty name or a lost quote is reported by rules (a) and (c)
+    quoted = _quoted_sentences(event, chunk, span)
+    if not quoted:
+        return []  # a lost quote is reported by rule (a)
     near = [event.evidence_ar, *(s.text for s in quoted), *(s.region for s in quoted if s.region)]
     before = [s for s in chunk.sentences if s.index == quoted[0].index - 1]
     if before and before[0].region == quoted[0].region:
@@ -312,10 +316,9 @@ def _chunk_texts(article: Article, chunk: Chunk) -> list[str]:
 def _ground(event: Event, article: Article, chunk: Chunk, folded_texts: Sequence[str]) -> Event:
     issues, span = _evidence_issues(event, article)
     issues += _figure_issues(event, chunk, span)
-    name_issues = _name_issues(event, folded_texts)
-    issues += name_issues
-    if not any(issue.startswith("location") for issue in name_issues):
-        issues += _place_issues(event, chunk, span)
+    issues += _name_issues(event, folded_texts)
+    if name_core(event.location.name_ar) and _name_in_folded(event.location.name_ar, folded_texts):
+        issues += _place_issues(event, chunk, span)  # rule (d) only for a place rule (c) found
     return event.model_copy(update={"grounded": not issues, "issues": issues})
 
 
