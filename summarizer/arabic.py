@@ -23,50 +23,54 @@ __all__ = [
     "split_sentences",
 ]
 
-_DIGITS = str.maketrans(
-    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹",
-    "01234567890123456789",
-)
+_DIGITS = dict(zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789", strict=True))
 
-_LETTERS = str.maketrans(
-    {
-        "ک": "ك",  # Persian keheh -> kaf
-        "ڪ": "ك",
-        "ی": "ي",  # Persian yeh -> yeh
-        "ې": "ي",
-        "ى": "ي",  # alef maksura -> yeh (matching only)
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ٲ": "ا",
-        "ٳ": "ا",
-        "ة": "ه",  # taa marbuta -> haa (matching only)
-        "ۀ": "ه",
-        "ہ": "ه",
-        "ھ": "ه",
-        "ؤ": "و",
-        "ئ": "ي",
-        "گ": "ك",
-        "ـ": None,  # tatweel
-        "\u200c": None,  # zero-width non-joiner (Persian keyboards)
-        "\u200d": None,
-        "\u200f": None,  # right-to-left mark
-        "\u200e": None,
-    }
-)
+_LETTERS = {
+    "ک": "ك",  # Persian keheh -> kaf
+    "ڪ": "ك",
+    "ی": "ي",  # Persian yeh -> yeh
+    "ې": "ي",
+    "ى": "ي",  # alef maksura -> yeh (matching only)
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ة": "ه",  # taa marbuta -> haa (matching only)
+    "ۀ": "ه",
+    "ہ": "ه",
+    "ھ": "ه",
+    "ؤ": "و",
+    "ئ": "ي",
+    "گ": "ك",
+    "ـ": "",  # tatweel
+    "\u200c": "",  # zero-width non-joiner (Persian keyboards)
+    "\u200d": "",
+    "\u200f": "",  # right-to-left mark
+    "\u200e": "",
+}
+
+# One character to one (or none), and no replacement is itself folded again: so replacing
+# each in turn (``str.replace`` runs in C) equals one simultaneous ``str.translate`` pass,
+# which is ~10 x slower on Arabic text (it looks every character up in a dict).
+_FOLDS = tuple({**_LETTERS, **_DIGITS}.items())
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
-_SPACES = re.compile(r"\s+")
 
 #: Any Arabic-script letter (used for language detection).
 ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+# The same, less the two symbols in its range that are not letters (U+06FD, U+06FE).
+_ARABIC_ALPHA = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06fc\u06ff]")
 
 
 def normalize_digits(text: str) -> str:
     """Return ``text`` with Arabic-Indic and Persian digits replaced by ASCII digits."""
-    return text.translate(_DIGITS)
+    for old, new in _DIGITS.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def normalize(text: str) -> str:
@@ -77,17 +81,18 @@ def normalize(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     text = _DIACRITICS.sub("", text)
-    text = text.translate(_LETTERS).translate(_DIGITS)
-    return _SPACES.sub(" ", text).strip().lower()
+    for old, new in _FOLDS:
+        if old in text:
+            text = text.replace(old, new)
+    return " ".join(text.split()).lower()  # str.split() splits on what \s matches
 
 
 def arabic_ratio(text: str) -> float:
     """Return the share of letters in ``text`` that are Arabic script (0.0 when no letters)."""
-    letters = [c for c in text if c.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return 0.0
-    arabic = sum(1 for c in letters if ARABIC_LETTERS.match(c))
-    return arabic / len(letters)
+    return len(_ARABIC_ALPHA.findall(text)) / letters
 
 
 # --- Sentences -----------------------------------------------------------------------------

@@ -72,7 +72,8 @@ _BOMS = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# Unicode's control characters (category Cc: C0, DEL, C1) but line breaks and tabs.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _CSV_FIELD_LIMIT = 2**31 - 1
@@ -295,14 +296,14 @@ def _check_text(source: str, text: str, max_chars: int) -> None:
             source,
             f"is {len(text):,} characters, over the limit of {max_chars:,} (raise --max-chars)",
         )
-    letters = [c for c in text if c.isalpha()]
-    visible = sum(1 for c in text if not c.isspace())
-    if len(letters) < _MIN_LETTER_SHARE * visible:
+    letters = sum(map(str.isalpha, text))
+    visible = len(text) - sum(map(str.isspace, text))
+    if letters < _MIN_LETTER_SHARE * visible:
         raise InputError(source, "not Arabic or English text (mostly digits or symbols)")
     if arabic_ratio(text) >= _MIN_ARABIC_RATIO:
         return
-    latin = sum(1 for c in letters if _is_latin(c))
-    if latin < _MIN_LATIN_RATIO * len(letters):
+    latin = sum(1 for c in text if c.isalpha() and _is_latin(c))
+    if latin < _MIN_LATIN_RATIO * letters:
         raise InputError(source, "not Arabic or English text")
 
 
@@ -346,10 +347,7 @@ def _control_share(text: str) -> float:
     """Return the share of ``text`` that is control characters other than line breaks/tabs."""
     if not text:
         return 0.0
-    controls = sum(
-        1 for c in text if c not in _ALLOWED_CONTROLS and unicodedata.category(c) == "Cc"
-    )
-    return controls / len(text)
+    return len(_CONTROLS.findall(text)) / len(text)
 
 
 def _jsonl_articles(source: str, text: str, defaults: _Defaults) -> Iterator[Article | InputError]:

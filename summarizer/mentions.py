@@ -245,32 +245,48 @@ def _normalize_with_offsets(text: str) -> tuple[str, list[int], list[int]]:
     Returns:
         ``(norm, starts, ends)``: ``norm[i]`` comes from ``text[starts[i]:ends[i]]``.
     """
-    chars: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
     n = len(text)
-    combining = unicodedata.combining
-    i = 0
-    while i < n:
-        j = i + 1
-        while j < n and combining(text[j]):
-            j += 1
-        for c in _fold(text[i:j]):
-            if c == " ":
-                if not chars:
-                    continue  # leading whitespace is stripped
-                if chars[-1] == " ":
-                    ends[-1] = j
-                    continue
-            chars.append(c)
-            starts.append(i)
-            ends.append(j)
-        i = j
+    marks = list(map(unicodedata.combining, text))
+    if any(marks):
+        firsts = [i for i, mark in enumerate(marks) if not mark or i == 0]
+        lasts = [*firsts[1:], n]
+        pieces = [_fold(text[i:j]) for i, j in zip(firsts, lasts, strict=True)]
+    else:  # every character is its own cluster (most sentences)
+        firsts, lasts = list(range(n)), list(range(1, n + 1))
+        pieces = list(map(_fold, text))
+    norm = "".join(pieces)
+    if pieces and min(map(len, pieces)) == max(map(len, pieces)) == 1:
+        starts, ends = firsts, lasts
+    else:  # a cluster folded to several characters or to none
+        starts = [i for i, piece in zip(firsts, pieces, strict=True) for _ in piece]
+        ends = [j for j, piece in zip(lasts, pieces, strict=True) for _ in piece]
+    if norm[:1] != " " != norm[-1:] and "  " not in norm:
+        return norm, starts, ends
+    return _collapse_spaces(norm, starts, ends)
+
+
+def _collapse_spaces(
+    norm: str, starts: list[int], ends: list[int]
+) -> tuple[str, list[int], list[int]]:
+    """Strip the ends of ``norm`` and merge each run of spaces into one (spans widened)."""
+    chars: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    for c, i, j in zip(norm, starts, ends, strict=True):
+        if c == " ":
+            if not chars:
+                continue  # leading whitespace is stripped
+            if chars[-1] == " ":
+                new_ends[-1] = j
+                continue
+        chars.append(c)
+        new_starts.append(i)
+        new_ends.append(j)
     if chars and chars[-1] == " ":
         chars.pop()
-        starts.pop()
-        ends.pop()
-    return "".join(chars), starts, ends
+        new_starts.pop()
+        new_ends.pop()
+    return "".join(chars), new_starts, new_ends
 
 
 def find_mentions(text: str, index: MentionIndex) -> list[Mention]:

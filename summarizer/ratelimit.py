@@ -29,6 +29,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -67,9 +68,15 @@ def estimate_request_tokens(request: LLMRequest[Any]) -> int:
 
     The rendered messages, the JSON schema instructor adds, and the ``max_tokens`` bound.
     """
-    text = "\n".join(m.get("content", "") for m in request.messages)
+    text = sum(_message_tokens(m.get("content", "")) for m in request.messages)
     schema = _schema_tokens(request.response_model)
-    return estimate_tokens(text) + schema + request.prompt.max_tokens
+    return text + schema + request.prompt.max_tokens
+
+
+@lru_cache(maxsize=64)
+def _message_tokens(content: str) -> int:
+    # Memoised: every request of a prompt repeats its system message.
+    return estimate_tokens(content) + 1  # + 1 for the separator between messages
 
 
 _schema_tokens_by_model: dict[type[BaseModel], int] = {}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.arabic import (
+    ARABIC_LETTERS,
     MAX_SENTENCE_CHARS,
+    arabic_ratio,
     is_region_header,
     normalize,
     split_sentences,
@@ -297,3 +300,56 @@ def test_property_arbitrary_text_slices_back(text: str) -> None:
 @given(st.one_of(_ARTICLE_TEXT, st.text(max_size=200)))
 def test_property_normalize_is_idempotent(text: str) -> None:
     assert normalize(normalize(text)) == normalize(text)
+
+
+# --- normalize and arabic_ratio against their plain definitions --------------------------------
+# The module folds with str.replace and counts with a regex, for speed; these are the one-pass
+# definitions they must equal (a translate table, a per-character count).
+_FOLD_TABLE = str.maketrans(
+    {
+        **dict.fromkeys("کڪگ", "ك"),
+        **dict.fromkeys("یېىئ", "ي"),
+        **dict.fromkeys("أإآٱٲٳ", "ا"),
+        **dict.fromkeys("ةۀہھ", "ه"),
+        "ؤ": "و",
+        **dict.fromkeys("ـ\u200c\u200d\u200f\u200e"),
+        **dict(zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789", strict=True)),
+    }
+)
+
+
+def _normalize_by_definition(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]", "", text)
+    return re.sub(r"\s+", " ", text.translate(_FOLD_TABLE)).strip().lower()
+
+
+def _arabic_ratio_by_definition(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    arabic = [c for c in letters if ARABIC_LETTERS.match(c)]
+    return len(arabic) / len(letters) if letters else 0.0
+
+
+_FOLDED_CHARS = "".join(chr(c) for c in _FOLD_TABLE) + "\u064e\u0651\u06fd\u06fe\u00a0\u2003"
+_MIXED_TEXT = st.one_of(
+    _ARTICLE_TEXT,
+    st.text(max_size=200),
+    st.text(alphabet=st.sampled_from(_FOLDED_CHARS + "ابت سل\n\tAb"), max_size=200),
+)
+
+
+@given(_MIXED_TEXT)
+@settings(max_examples=300)
+def test_property_normalize_equals_its_one_pass_definition(text: str) -> None:
+    assert normalize(text) == _normalize_by_definition(text)
+
+
+@given(_MIXED_TEXT)
+@settings(max_examples=300)
+def test_property_arabic_ratio_equals_its_per_letter_definition(text: str) -> None:
+    assert arabic_ratio(text) == pytest.approx(_arabic_ratio_by_definition(text))
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_normalize_equals_its_one_pass_definition(prefix: str) -> None:
+    assert normalize(seed(prefix)) == _normalize_by_definition(seed(prefix))

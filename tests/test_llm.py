@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
+from typing import cast
 
 import pytest
 from pydantic import BaseModel, Field
@@ -26,6 +28,17 @@ PROMPT = PromptTemplate(
 )
 
 
+_opened: list[OpenAILLM] = []
+
+
+@pytest.fixture(autouse=True)
+async def close_clients() -> AsyncIterator[None]:
+    """Close every client a test opened (aiohttp warns about unclosed sessions)."""
+    yield
+    while _opened:
+        await _opened.pop().aclose()
+
+
 def make_llm(
     server: FakeOpenAI,
     *,
@@ -34,7 +47,7 @@ def make_llm(
     timeout: float = 5.0,
     mode: StructuredMode = "json",
 ) -> OpenAILLM:
-    return OpenAILLM(
+    llm = OpenAILLM(
         model="fake-model",
         base_url=server.base_url,
         api_key=SECRET,
@@ -45,6 +58,8 @@ def make_llm(
         backoff_max_seconds=2.0,
         mode=mode,
     )
+    _opened.append(llm)
+    return llm
 
 
 def request() -> LLMRequest[Answer]:
@@ -167,4 +182,42 @@ async def test_identity_hashes_endpoint_without_the_key(fake_openai: FakeOpenAI)
         max_transport_attempts=1,
         max_validation_retries=0,
     )
+    _opened.append(other)
     assert other.identity == llm.identity
+
+
+@pytest.mark.parametrize("mode", ["json", "json_schema", "tools", "grammar"])
+async def test_requests_equal_the_sdks_own_create(fake_openai: FakeOpenAI, mode: str) -> None:
+    # OpenAILLM posts through client.post, skipping chat.completions.create's TypedDict
+    # transform; the server must see the same request as through the SDK's own method.
+    import instructor
+    import openai
+
+    from summarizer.openai_llm import response_model_for_instructor
+
+    structured = cast(StructuredMode, mode)
+    llm = make_llm(fake_openai, mode=structured)
+    reply = {"value": 42}
+    fake_openai.script([Content(reply), Content(reply)])
+    await llm.complete(request())
+    stock = instructor.from_openai(
+        openai.AsyncOpenAI(base_url=fake_openai.base_url, api_key=SECRET, max_retries=0),
+        mode=llm._instructor_mode,
+    )
+    extra_body = llm._extra_body(Answer)
+    await stock.create(
+        model="fake-model",
+        messages=[dict(m) for m in request().messages],  # type: ignore[misc]
+        response_model=response_model_for_instructor(Answer),
+        max_tokens=PROMPT.max_tokens,
+        temperature=PROMPT.temperature,
+        **({"extra_body": extra_body} if extra_body else {}),
+    )
+    await stock.client.close()
+    ours, theirs = fake_openai.chat_requests
+    assert ours.body == theirs.body
+    assert ours.authorization_sha256 == theirs.authorization_sha256 is not None
+    varying = {"x-stainless-retry-count", "x-stainless-read-timeout", "content-length"}
+    assert {k: v for k, v in ours.headers.items() if k not in varying} == {
+        k: v for k, v in theirs.headers.items() if k not in varying
+    }

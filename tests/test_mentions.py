@@ -1,4 +1,5 @@
 import itertools
+import unicodedata
 import time
 from pathlib import Path
 
@@ -137,6 +138,36 @@ def test_offset_normalisation_mirrors_normalize(text: str) -> None:
     norm, starts, ends = _normalize_with_offsets(text)
     assert norm == normalize(text)
     assert all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))
+
+
+def _offsets_by_definition(text: str) -> tuple[str, list[int], list[int]]:
+    """One grapheme cluster at a time, as the module did before its vectorised rewrite."""
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1
+        for c in normalize("\x01" + text[i:j] + "\x01")[1:-1]:
+            if c == " " and (not chars or chars[-1] == " "):
+                if chars:
+                    ends[-1] = j
+                continue
+            chars.append(c)
+            starts.append(i)
+            ends.append(j)
+        i = j
+    if chars and chars[-1] == " ":
+        del chars[-1], starts[-1], ends[-1]
+    return "".join(chars), starts, ends
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_arabic_text(), st.text(max_size=40)))
+def test_offset_normalisation_equals_the_cluster_by_cluster_definition(text: str) -> None:
+    assert _normalize_with_offsets(text) == _offsets_by_definition(text)
 
 
 _INDEX: list[MentionIndex] = []
