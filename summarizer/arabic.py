@@ -61,8 +61,8 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 
 #: Any Arabic-script letter (used for language detection).
 ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
-# The same, less the two symbols in its range that are not letters (U+06FD, U+06FE).
-_ARABIC_ALPHA = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06fc\u06ff]")
+# Runs of the same, less the two symbols in its range that are not letters (U+06FD, U+06FE).
+_ARABIC_ALPHA_RUNS = re.compile("[\u0621-\u064a\u0671-\u06d3\u06fa-\u06fc\u06ff]+")
 
 
 def normalize_digits(text: str) -> str:
@@ -92,7 +92,7 @@ def arabic_ratio(text: str) -> float:
     letters = sum(map(str.isalpha, text))
     if not letters:
         return 0.0
-    return len(_ARABIC_ALPHA.findall(text)) / letters
+    return sum(map(len, _ARABIC_ALPHA_RUNS.findall(text))) / letters
 
 
 # --- Sentences -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Sequence
 
 from summarizer.arabic import split_sentences
 from summarizer.document import Article, Chunk, Sentence
@@ -57,7 +58,13 @@ def chunk_id(article_id: str, start: int, end: int) -> str:
     return f"{article_id}-{digest}"
 
 
-def chunk_article(article: Article, *, max_tokens: int, overlap_sentences: int) -> list[Chunk]:
+def chunk_article(
+    article: Article,
+    *,
+    max_tokens: int,
+    overlap_sentences: int,
+    sentences: Sequence[Sentence] | None = None,
+) -> list[Chunk]:
     """Split an article into chunks of whole sentences, each within ``max_tokens``.
 
     Sentences are added to a chunk while the sum of their ``estimate_tokens`` stays within the
@@ -69,6 +76,7 @@ def chunk_article(article: Article, *, max_tokens: int, overlap_sentences: int) 
         article: the article to split.
         max_tokens: token budget of one chunk's sentences (see ``estimate_tokens``).
         overlap_sentences: sentences repeated at the start of the next chunk (0 for none).
+        sentences: ``split_sentences(article.text)``, when the caller already has them.
 
     Returns:
         The chunks in order (empty when the article has no sentences). The same article and
@@ -82,7 +90,8 @@ def chunk_article(article: Article, *, max_tokens: int, overlap_sentences: int) 
         raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
     if overlap_sentences < 0:
         raise ValueError(f"overlap_sentences must be 0 or more, got {overlap_sentences}")
-    sentences = split_sentences(article.text)
+    if sentences is None:
+        sentences = split_sentences(article.text)
     costs = [estimate_tokens(s.text) for s in sentences]
     chunks: list[Chunk] = []
     first = 0  # first sentence of the previous chunk, then of the current one
@@ -115,7 +124,7 @@ def _pack(costs: list[int], first: int, fresh: int, max_tokens: int) -> int:
     return end
 
 
-def _make_chunk(article_id: str, index: int, sentences: list[Sentence]) -> Chunk:
+def _make_chunk(article_id: str, index: int, sentences: Sequence[Sentence]) -> Chunk:
     """Build the chunk holding ``sentences`` (non-empty, in order)."""
     start, end = sentences[0].start, sentences[-1].end
     return Chunk(

@@ -297,7 +297,7 @@ def _check_text(source: str, text: str, max_chars: int) -> None:
             f"is {len(text):,} characters, over the limit of {max_chars:,} (raise --max-chars)",
         )
     letters = sum(map(str.isalpha, text))
-    visible = len(text) - sum(map(str.isspace, text))
+    visible = len("".join(text.split()))
     if letters < _MIN_LETTER_SHARE * visible:
         raise InputError(source, "not Arabic or English text (mostly digits or symbols)")
     if arabic_ratio(text) >= _MIN_ARABIC_RATIO:

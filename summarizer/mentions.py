@@ -53,6 +53,8 @@ _MAX_JOIN_TOKENS = 6
 _MIN_BASE_LEN = 2
 _TOKEN = re.compile(r"\w+")
 _SENTINEL = "\x01"
+# Distinct words whose name readings are remembered (about 12 MB at most; then start over).
+_MAX_MEMO_WORDS = 100_000
 
 
 class Mention(BaseModel):
@@ -111,6 +113,7 @@ class MentionIndex:
         self._patterns = {
             first: sorted(ps, key=lambda p: -len(p.rest)) for first, ps in patterns.items()
         }
+        self._candidates: dict[str, tuple[tuple[str, bool, list[_Pattern]], ...]] = {}
 
     @classmethod
     def from_glossary_and_gazetteer(cls, glossary: Glossary, gazetteer: Gazetteer) -> MentionIndex:
@@ -157,10 +160,9 @@ class MentionIndex:
         return sum(len(ps) for ps in self._patterns.values())
 
     def _best_at(self, norm: str, tokens: Sequence[tuple[str, int, int]], i: int) -> _Match | None:
-        word = tokens[i][0]
         best: _Match | None = None
-        for clitic, base, elided in _readings(word):
-            for pattern in self._patterns.get(base, ()):
+        for clitic, elided, patterns in self._readings_with_patterns(tokens[i][0]):
+            for pattern in patterns:
                 n = 1 + len(pattern.rest)
                 if best is not None and n <= best.n_tokens:
                     break  # patterns are sorted longest first; shorter cannot win
@@ -173,6 +175,20 @@ class MentionIndex:
                 best = _Match(i, n, clitic, elided, pattern.target)
                 break
         return best
+
+    def _readings_with_patterns(self, word: str) -> tuple[tuple[str, bool, list[_Pattern]], ...]:
+        """Return the readings of ``word`` that start a name, memoised per word."""
+        found = self._candidates.get(word)
+        if found is None:
+            if len(self._candidates) >= _MAX_MEMO_WORDS:
+                self._candidates.clear()
+            found = tuple(
+                (clitic, elided, self._patterns[base])
+                for clitic, base, elided in _readings(word)
+                if base in self._patterns
+            )
+            self._candidates[word] = found
+        return found
 
 
 def _spellings(normalised: str) -> Iterator[tuple[str, ...]]:

@@ -204,6 +204,7 @@ async def summarize_one(
         article,
         max_tokens=ctx.settings.chunk_tokens,
         overlap_sentences=ctx.settings.chunk_overlap_sentences,
+        sentences=sentences,
     )
     stats.chunks += len(chunks)
     if listener:

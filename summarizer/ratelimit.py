@@ -29,7 +29,6 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -68,15 +67,9 @@ def estimate_request_tokens(request: LLMRequest[Any]) -> int:
 
     The rendered messages, the JSON schema instructor adds, and the ``max_tokens`` bound.
     """
-    text = sum(_message_tokens(m.get("content", "")) for m in request.messages)
+    text = "\n".join(m.get("content", "") for m in request.messages)
     schema = _schema_tokens(request.response_model)
-    return text + schema + request.prompt.max_tokens
-
-
-@lru_cache(maxsize=64)
-def _message_tokens(content: str) -> int:
-    # Memoised: every request of a prompt repeats its system message.
-    return estimate_tokens(content) + 1  # + 1 for the separator between messages
+    return estimate_tokens(text) + schema + request.prompt.max_tokens
 
 
 _schema_tokens_by_model: dict[type[BaseModel], int] = {}
@@ -154,6 +147,11 @@ class RateLimiter:
         return self._factor
 
     @property
+    def counts_tokens(self) -> bool:
+        """Return whether a tokens-per-minute limit is set (requests then need an estimate)."""
+        return self._tokens is not None
+
+    @property
     def concurrency_limit(self) -> int:
         """Return how many requests may be in flight now."""
         return max(1, math.floor(self.concurrency * self.factor))
@@ -226,7 +224,7 @@ class RateLimitedLLM(LLMWrapper):
 
     async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
         """Wait for the limiter, then ask the inner model; settle the estimate afterwards."""
-        estimate = estimate_request_tokens(request)
+        estimate = estimate_request_tokens(request) if self.limiter.counts_tokens else 0
         await self.limiter.acquire(estimate)
         try:
             result = await self._inner.complete(request)

@@ -1,6 +1,6 @@
 import itertools
-import unicodedata
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest

@@ -121,6 +121,11 @@ def test_token_estimate_counts_messages_schema_and_max_tokens() -> None:
     assert estimate_request_tokens(large) > estimate_request_tokens(small) + 100
 
 
+def test_requests_are_estimated_only_under_a_token_limit() -> None:
+    assert not RateLimiter(concurrency=2, rpm=60).counts_tokens
+    assert RateLimiter(concurrency=2, tpm=60_000).counts_tokens
+
+
 async def test_a_429_from_the_endpoint_throttles_the_limiter(fake_openai: FakeOpenAI) -> None:
     fake_openai.script([Status(429, retry_after_ms=1), Content({"value": 1})])
     inner = OpenAILLM(
