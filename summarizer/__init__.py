@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from summarizer.config import Settings
 from summarizer.document import Article
@@ -30,7 +31,6 @@ from summarizer.errors import (
 )
 from summarizer.ingest import article_id
 from summarizer.llm import LLM
-from summarizer.openai_llm import OpenAILLM
 from summarizer.pipeline import RunStats, SourceOptions, arun
 from summarizer.render import render
 from summarizer.schema import (
@@ -44,6 +44,23 @@ from summarizer.schema import (
     Fatalities,
     Location,
 )
+
+if TYPE_CHECKING:
+    from summarizer.openai_llm import OpenAILLM
+
+
+def __getattr__(name: str) -> Any:
+    """Import ``OpenAILLM`` on first use.
+
+    openai and instructor take about a second to import; commands that ask no model
+    (``--help``, ``runs``, ``cache``, ``schema``) should not pay for that.
+    """
+    if name == "OpenAILLM":
+        from summarizer.openai_llm import OpenAILLM
+
+        return OpenAILLM
+    raise AttributeError(f"module 'summarizer' has no attribute {name!r}")
+
 
 __all__ = [
     "LLM",

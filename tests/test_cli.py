@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +144,11 @@ def test_missing_key_and_url_for_openai_backend_is_one_line(
     assert main(["brief", str(ROOT / "seeds"), "-o", str(tmp_path / "b.md")]) == 1
     err = capsys.readouterr().err
     assert "OPENAI_API_KEY" in err and "Traceback" not in err
+
+
+def test_commands_that_ask_no_model_do_not_import_the_client_stack() -> None:
+    # openai + instructor take about a second to import; --help, runs, cache and schema
+    # should not wait for them.
+    code = "import sys, summarizer.cli; print(sorted({'openai', 'instructor'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
