@@ -17,6 +17,7 @@ __all__ = [
     "ARABIC_LETTERS",
     "MAX_SENTENCE_CHARS",
     "arabic_ratio",
+    "count_arabic_letters",
     "is_region_header",
     "normalize",
     "normalize_digits",
@@ -90,9 +91,12 @@ def normalize(text: str) -> str:
 def arabic_ratio(text: str) -> float:
     """Return the share of letters in ``text`` that are Arabic script (0.0 when no letters)."""
     letters = sum(map(str.isalpha, text))
-    if not letters:
-        return 0.0
-    return sum(map(len, _ARABIC_ALPHA_RUNS.findall(text))) / letters
+    return count_arabic_letters(text) / letters if letters else 0.0
+
+
+def count_arabic_letters(text: str) -> int:
+    """Return how many characters of ``text`` are Arabic-script letters."""
+    return sum(map(len, _ARABIC_ALPHA_RUNS.findall(text)))
 
 
 # --- Sentences -----------------------------------------------------------------------------

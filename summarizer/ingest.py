@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import charset_normalizer
 
-from summarizer.arabic import arabic_ratio, normalize, normalize_digits
+from summarizer.arabic import arabic_ratio, count_arabic_letters, normalize, normalize_digits
 from summarizer.document import Article
 from summarizer.errors import InputError
 
@@ -300,7 +300,7 @@ def _check_text(source: str, text: str, max_chars: int) -> None:
     visible = len("".join(text.split()))
     if letters < _MIN_LETTER_SHARE * visible:
         raise InputError(source, "not Arabic or English text (mostly digits or symbols)")
-    if arabic_ratio(text) >= _MIN_ARABIC_RATIO:
+    if count_arabic_letters(text) >= _MIN_ARABIC_RATIO * letters:  # letters > 0 here
         return
     latin = sum(1 for c in text if c.isalpha() and _is_latin(c))
     if latin < _MIN_LATIN_RATIO * letters:
