@@ -137,6 +137,21 @@ async def test_retry_after_is_honoured(fake_openai: FakeOpenAI) -> None:
     assert time.perf_counter() - started >= 0.95
 
 
+async def test_each_attempt_records_its_own_latency(fake_openai: FakeOpenAI) -> None:
+    fake_openai.script(
+        [
+            Delay(0.3, then=Status(500)),
+            Delay(0.1, then=Content({"value": "x"})),
+            Delay(0.2, then=Content({"value": 1})),
+        ]
+    )
+    result = await make_llm(fake_openai, transport=3, validation=1).complete(request())
+    assert [a.kind for a in result.attempts] == ["transport_error", "invalid", "ok"]
+    latencies = [a.latency_s for a in result.attempts]
+    for latency, delay in zip(latencies, [0.3, 0.1, 0.2], strict=True):
+        assert delay <= latency < delay + 0.25
+
+
 async def test_usage_is_recorded_per_attempt(fake_openai: FakeOpenAI) -> None:
     fake_openai.script(
         [
