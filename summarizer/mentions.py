@@ -110,10 +110,18 @@ class MentionIndex:
 
     def __init__(self, patterns: dict[str, list[_Pattern]]) -> None:
         """Wrap prepared patterns; use :meth:`from_glossary_and_gazetteer` instead."""
-        self._patterns = {
-            first: sorted(ps, key=lambda p: -len(p.rest)) for first, ps in patterns.items()
-        }
-        self._candidates: dict[str, tuple[tuple[str, bool, list[_Pattern]], ...]] = {}
+        self._patterns = patterns
+        # Several-token names by their first two tokens (longest first), one-token names by
+        # their token: a place like «ريف دمشق» is tried only where «ريف» is followed by «دمشق».
+        self._longer: dict[tuple[str, str], list[_Pattern]] = {}
+        self._single: dict[str, list[_Pattern]] = {}
+        for first, ps in patterns.items():
+            for pattern in sorted(ps, key=lambda p: -len(p.rest)):
+                if pattern.rest:
+                    self._longer.setdefault((first, pattern.rest[0]), []).append(pattern)
+                else:
+                    self._single.setdefault(first, []).append(pattern)
+        self._readings_memo: dict[str, tuple[tuple[str, bool, str], ...]] = {}
 
     @classmethod
     def from_glossary_and_gazetteer(cls, glossary: Glossary, gazetteer: Gazetteer) -> MentionIndex:
@@ -161,8 +169,10 @@ class MentionIndex:
 
     def _best_at(self, norm: str, tokens: Sequence[tuple[str, int, int]], i: int) -> _Match | None:
         best: _Match | None = None
-        for clitic, elided, patterns in self._readings_with_patterns(tokens[i][0]):
-            for pattern in patterns:
+        after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        for clitic, elided, base in self._name_readings(tokens[i][0]):
+            longer = self._longer.get((base, after), ())
+            for pattern in itertools.chain(longer, self._single.get(base, ())):
                 n = 1 + len(pattern.rest)
                 if best is not None and n <= best.n_tokens:
                     break  # patterns are sorted longest first; shorter cannot win
@@ -176,18 +186,21 @@ class MentionIndex:
                 break
         return best
 
-    def _readings_with_patterns(self, word: str) -> tuple[tuple[str, bool, list[_Pattern]], ...]:
-        """Return the readings of ``word`` that start a name, memoised per word."""
-        found = self._candidates.get(word)
+    def _name_readings(self, word: str) -> tuple[tuple[str, bool, str], ...]:
+        """Return the (clitic, elided, base) readings of ``word`` whose base starts a name.
+
+        Memoised per word: most words of a text are common words that start no name.
+        """
+        found = self._readings_memo.get(word)
         if found is None:
-            if len(self._candidates) >= _MAX_MEMO_WORDS:
-                self._candidates.clear()
+            if len(self._readings_memo) >= _MAX_MEMO_WORDS:
+                self._readings_memo.clear()
             found = tuple(
-                (clitic, elided, self._patterns[base])
+                (clitic, elided, base)
                 for clitic, base, elided in _readings(word)
                 if base in self._patterns
             )
-            self._candidates[word] = found
+            self._readings_memo[word] = found
         return found
 
 
