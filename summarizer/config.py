@@ -50,8 +50,11 @@ DEFAULT_MAX_GROUNDING_REASKS = 1
 #: Model name reported for the embedded model.
 LOCAL_MODEL_NAME = "local:qwen2.5-coder-1.5b-instruct-q4_k_m"
 
-#: USD per million (prompt, completion) tokens, from OpenAI's public price list (2025); extend or
-#: override with ``Settings.prices`` / ``--price``. A model missing here is priced None, never 0.
+#: USD per million (prompt, completion) tokens at OpenAI's list prices. OpenAI's own page is not
+#: reachable from where this was written; on 2026-12-02 these matched third-party listings
+#: (OpenRouter and Vercel's gateway for gpt-4o-mini, the openai-models crate for gpt-4o, a table
+#: verified 2026-05-07 for gpt-4.1 and gpt-4.1-mini). Extend or override with
+#: ``Settings.prices`` / ``--price``. A model missing here is priced None, never 0.
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
     "gpt-4o": (2.50, 10.00),
