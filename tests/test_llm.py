@@ -222,7 +222,7 @@ async def test_requests_equal_the_sdks_own_create(fake_openai: FakeOpenAI, mode:
     extra_body = llm._extra_body(Answer)
     await stock.create(
         model="fake-model",
-        messages=[dict(m) for m in request().messages],  # type: ignore[misc]
+        messages=[dict(m) for m in request().messages],
         response_model=response_model_for_instructor(Answer),
         max_tokens=PROMPT.max_tokens,
         temperature=PROMPT.temperature,
