@@ -1,6 +1,6 @@
 """Throughput of the pipeline against a loopback OpenAI-protocol server with a fixed latency.
 
-    python bench/throughput.py [--sizes 10 100 1000] [--latency 0.05] [--concurrency 8]
+    python bench/throughput.py [--sizes 10 100 1000] [--latency 0.05] [--concurrency 8] [--repeat 3]
 
 The server (tests/fakeopenai.FakeOpenAI answering with tests/fakemodel.RuleModel after
 ``--latency`` seconds) runs in its own process, and each corpus size runs in a fresh worker
@@ -10,8 +10,12 @@ process, so the CPU time and peak RSS reported are the pipeline's alone. Reporte
 * a naive loop over the same chunks: plain ``instructor.from_openai(...).create`` one at a time
   (events only, no headline, no grounding), with its wall time and CPU milliseconds per call --
   skipped above ``--naive-max`` articles;
-* requests per article, pipeline CPU milliseconds per chunk (process CPU time / chunks), peak RSS;
+* requests per article, pipeline CPU milliseconds per chunk (process CPU time / chunks), and that
+  divided by the naive loop's CPU per call (a yardstick from the same machine); peak RSS;
 * a re-run of the unchanged corpus, which must make 0 requests.
+
+With ``--repeat K`` the sizes run K times in turn; each row is the run with the median CPU per
+chunk (its naive loop included), with the range of all K runs for CPU and wall/ideal.
 
 Prints a Markdown table. Stdlib timing only (time.perf_counter, time.process_time, resource).
 """
@@ -158,8 +162,6 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
     median = dict(ordered[len(ordered) // 2])
     median["all_cpu"] = [r["cpu_ms_per_chunk"] for r in rows]
     median["all_ratio"] = [r["wall"] / r["ideal"] for r in rows]
-    naive = sorted(r["naive_cpu_ms_per_chunk"] for r in rows if r["naive_cpu_ms_per_chunk"])
-    median["naive_cpu_ms_per_chunk"] = naive[len(naive) // 2] if naive else None
     return median
 
 
