@@ -1,7 +1,8 @@
 """Measure the raw speed of the embedded model's runtime on this machine; print JSON.
 
 In-process ``llama_cpp.Llama`` (no server, no HTTP, no grammar) with the same model, context and
-threads as ``summarizer.local.LocalServer``: a cold prompt of a fixed ~500 tokens of Arabic news
+threads as ``summarizer.llm.local_server.LocalServer``: a cold prompt of a fixed ~500 tokens of
+Arabic news
 (the first tokens of a seed article) inside the chat template, then greedy generation of a fixed
 number of tokens (EOS ignored, so every run generates the same count).
 
@@ -26,9 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer.config import Settings  # noqa: E402
-from summarizer.llama_patches import patch_llama_runtime  # noqa: E402
-from summarizer.local import DEFAULT_N_CTX  # noqa: E402
-from summarizer.model_file import ensure_model  # noqa: E402
+from summarizer.llm.llama_patches import patch_llama_runtime  # noqa: E402
+from summarizer.llm.local_server import DEFAULT_N_CTX  # noqa: E402
+from summarizer.llm.model_file import ensure_model  # noqa: E402
 
 DEFAULT_SEED = ROOT / "seeds" / "000_6d155ba7f0a6c5f2.txt"
 SYSTEM = "You extract events from Arabic news reports. Answer with JSON only."

@@ -34,7 +34,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.arabic import normalize  # noqa: E402
+from summarizer.text.arabic import normalize  # noqa: E402
 
 log = logging.getLogger("build_gazetteer")
 

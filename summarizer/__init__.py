@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from summarizer.config import Settings
-from summarizer.document import Article
 from summarizer.errors import (
     ConfigError,
     ExtractionError,
@@ -30,9 +29,9 @@ from summarizer.errors import (
     TransportError,
 )
 from summarizer.ingest import article_id
-from summarizer.llm import LLM
+from summarizer.llm.seam import LLM
 from summarizer.pipeline import RunStats, SourceOptions, arun
-from summarizer.render import render
+from summarizer.render.formats import render
 from summarizer.schema import (
     SCHEMA_VERSION,
     Actor,
@@ -44,9 +43,10 @@ from summarizer.schema import (
     Fatalities,
     Location,
 )
+from summarizer.text.article import Article
 
 if TYPE_CHECKING:
-    from summarizer.openai_llm import OpenAILLM
+    from summarizer.llm.openai_backend import OpenAILLM
 
 
 def __getattr__(name: str) -> Any:
@@ -56,7 +56,7 @@ def __getattr__(name: str) -> Any:
     (``--help``, ``runs``, ``cache``, ``schema``) should not pay for that.
     """
     if name == "OpenAILLM":
-        from summarizer.openai_llm import OpenAILLM
+        from summarizer.llm.openai_backend import OpenAILLM
 
         return OpenAILLM
     raise AttributeError(f"module 'summarizer' has no attribute {name!r}")
@@ -117,7 +117,7 @@ async def abuild_briefing(
     Raises:
         SummarizerError: the run could not start (bad settings, model missing, store broken).
     """
-    from summarizer.canonical import glossary_hooks
+    from summarizer.names.canonical import glossary_hooks
 
     settings = settings or Settings.from_env()
     names, canonicalize = glossary_hooks(settings) if use_glossary else (None, None)
@@ -158,7 +158,7 @@ async def asummarize_article(
         InputError: the text is empty.
         SummarizerError: the run could not start.
     """
-    from summarizer.canonical import glossary_hooks
+    from summarizer.names.canonical import glossary_hooks
     from summarizer.pipeline import summarize_text
 
     if not text.strip():

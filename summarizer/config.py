@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -77,6 +78,16 @@ def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(base).expanduser() / "summarizer"
 
 
+def public_url(url: str | None) -> str | None:
+    """Return ``url`` without user info, query or fragment (where keys sometimes hide)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
 class Settings(BaseModel):
     """Everything that changes how a run behaves. Frozen: copy with ``model_copy(update=...)``."""
 
@@ -141,6 +152,13 @@ class Settings(BaseModel):
     def price(self) -> tuple[float, float] | None:
         """Return the price of ``model`` (USD per million prompt/completion tokens), or None."""
         return self.prices.get(self.model)
+
+    def public_dict(self) -> dict[str, Any]:
+        """Return the settings as stored with a run: never the key, no credentials in URLs."""
+        data = self.model_dump(mode="json", exclude={"api_key"})
+        data["api_key_set"] = self.api_key is not None
+        data["base_url"] = public_url(self.base_url)
+        return data
 
     @property
     def resolved_store_path(self) -> Path:

@@ -26,9 +26,9 @@ from typing import Any, TypeVar
 
 import charset_normalizer
 
-from summarizer.arabic import arabic_ratio, count_arabic_letters, normalize, normalize_digits
-from summarizer.document import Article
 from summarizer.errors import InputError
+from summarizer.text.arabic import arabic_ratio, count_arabic_letters, normalize, normalize_digits
+from summarizer.text.article import Article
 
 __all__ = [
     "DIRECTORY_SUFFIXES",

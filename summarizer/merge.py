@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from summarizer.grounding import name_core
+from summarizer.extraction.grounding import name_core
 from summarizer.schema import (
     Actor,
     ArticleSummary,

@@ -5,18 +5,18 @@ to an optional :class:`ProgressListener`. Each finished article is journaled in 
 moment it finishes, so an interrupted run re-run with the same inputs resumes: finished
 articles are taken from the journal and finished chunks from the response cache.
 
-The model seam is layered, outermost first: :class:`~summarizer.usage.MeteredLLM` (counts every
+The model seam is layered, outermost first: :class:`~summarizer.llm.meter.MeteredLLM` (counts every
 call and attempt into :class:`RunStats` exactly once, failures included) ->
 :class:`~summarizer.store.CachedLLM` (answers equal requests from the store; one ledger row per
 HTTP attempt) ->
-:class:`~summarizer.ratelimit.RateLimitedLLM` (concurrency, rpm/tpm, backoff on 429; cache hits
+:class:`~summarizer.llm.ratelimit.RateLimitedLLM` (concurrency, rpm/tpm, backoff on 429; cache hits
 never wait for it) -> the model.
 
 Memory: inputs stream through a bounded queue, so at most ``2 x concurrency`` articles wait in
 memory. Finished summaries are kept for the briefing (clustering needs every event) unless
 ``collect=False``, which hands each summary only to the listener and the journal (the CLI's
 ``--format jsonl`` does that), keeping memory flat in corpus size. Batch mode holds the planned
-first requests of the whole corpus while the batch runs (see :mod:`summarizer.batch`).
+first requests of the whole corpus while the batch runs (see :mod:`summarizer.llm.batch`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,23 +36,26 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from summarizer.arabic import split_sentences
-from summarizer.batch import RequestRecorder, prefetch_batch
-from summarizer.chunk import chunk_article
 from summarizer.config import Settings
-from summarizer.document import Article, Chunk, Sentence
 from summarizer.errors import ConfigError, InputError, LLMError
-from summarizer.extract import HeadlineOutcome, NameHints, extract_chunk, extract_headline
+from summarizer.extraction.extract import HeadlineOutcome, extract_chunk, extract_headline
 from summarizer.ingest import read_sources
-from summarizer.llm import LLM, BatchAPI
+from summarizer.llm.batch import RequestRecorder, prefetch_batch
+from summarizer.llm.cache import CachedLLM
+from summarizer.llm.meter import MeteredLLM, RunStats
+from summarizer.llm.ratelimit import RateLimitedLLM, RateLimiter
+from summarizer.llm.seam import LLM, BatchAPI
 from summarizer.merge import cluster_events, dedupe_events
+from summarizer.names.hooks import EventCanonicalizer, NameHints
 from summarizer.prompts import PromptTemplate, load_prompt
-from summarizer.ratelimit import RateLimitedLLM, RateLimiter
 from summarizer.schema import SCHEMA_VERSION, ArticleSummary, Briefing, Event
-from summarizer.store import CachedLLM, Store
-from summarizer.usage import MeteredLLM, RunStats
+from summarizer.store import Store
+from summarizer.text.arabic import split_sentences
+from summarizer.text.article import Article, Chunk, Sentence
+from summarizer.text.chunking import chunk_article
 
 __all__ = [
+    "ArticleOutcome",
     "NameHints",
     "ProgressListener",
     "RunStats",
@@ -65,9 +68,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
-
-#: Rewrites an extracted event with canonical names/places (the glossary), or returns it as is.
-EventCanonicalizer = Callable[[Event], Event]
 
 
 class ProgressListener(Protocol):
@@ -144,7 +144,7 @@ async def _extract_article_chunks(
 ) -> tuple[list[Event], list[str]]:
     async def one(chunk: Chunk) -> tuple[list[Event], str | None]:
         try:
-            outcome = await extract_chunk(
+            events = await extract_chunk(
                 chunk,
                 article,
                 ctx.llm,
@@ -157,7 +157,7 @@ async def _extract_article_chunks(
         finally:
             if listener:
                 listener.chunk_finished(article)
-        return outcome.events, None
+        return events, None
 
     results = await asyncio.gather(*(one(c) for c in chunks))
     events = [e for chunk_events, _ in results for e in chunk_events]
@@ -187,9 +187,19 @@ def _per_sentence_memo(names: NameHints) -> NameHints:
     return memoized
 
 
+@dataclass(frozen=True)
+class ArticleOutcome:
+    """One article's summary, and whether every request it made was answered."""
+
+    summary: ArticleSummary
+    complete: bool
+    """False when a chunk or the headline failed: the article is not journaled, so a re-run
+    asks again (its finished chunks come back from the response cache at no cost)."""
+
+
 async def summarize_one(
     article: Article, ctx: _Context, stats: RunStats, listener: ProgressListener | None = None
-) -> ArticleSummary:
+) -> ArticleOutcome:
     """Run one article through chunking, extraction, grounding and dedupe.
 
     The chunks and the headline are asked concurrently (``ctx.llm`` bounds what is in flight).
@@ -237,15 +247,18 @@ async def summarize_one(
     if ctx.canonicalize:
         events = [ctx.canonicalize(e) for e in events]
     events = dedupe_events(events)
+    complete = not failures and not isinstance(headline, LLMError)
     if chunks and len(failures) == len(chunks) and isinstance(headline, LLMError):
-        return base.model_copy(
+        failed = base.model_copy(
             update={
                 "status": "failed",
                 "error": failures[0] if failures else "every request failed",
                 "warnings": warnings,
             }
         )
-    return base.model_copy(update={"events": events, "warnings": warnings})
+        return ArticleOutcome(failed, complete=False)
+    summary = base.model_copy(update={"events": events, "warnings": warnings})
+    return ArticleOutcome(summary, complete=complete)
 
 
 @dataclass
@@ -275,7 +288,7 @@ async def _session(
             store = Store(settings.resolved_store_path)
             stack.callback(store.close)
         if llm is None:
-            from summarizer.backend import open_llm
+            from summarizer.llm.factory import open_llm
 
             llm = await stack.enter_async_context(open_llm(settings))
         run_id = uuid.uuid4().hex[:12]
@@ -303,7 +316,7 @@ async def _session(
             "sources": list(sources),
             "run_key": key,
             "prompts": [events_prompt.stamp.model_dump(), headline_prompt.stamp.model_dump()],
-            "settings": _public_settings(settings),
+            "settings": settings.public_dict(),
         }
         store.start_run(run_id, kind="brief", model=llm.model, meta=meta)
         session = _Session(ctx=ctx, store=store, run_key=key, stats=stats, model=llm)
@@ -474,11 +487,9 @@ async def _article_or_journal(
             }
         )
     else:
-        summary = await summarize_one(article, ctx, stats, listener)
-        # Only complete articles are journaled; a partly failed one is retried next run
-        # (its finished chunks come back from the response cache at no cost).
-        incomplete = ("chunk ", "headline and summary:")
-        if summary.status == "ok" and not any(w.startswith(incomplete) for w in summary.warnings):
+        outcome = await summarize_one(article, ctx, stats, listener)
+        summary = outcome.summary
+        if outcome.complete:
             store.journal_article(key, summary)
     if summary.status == "failed":
         stats.articles_failed += 1
@@ -487,12 +498,6 @@ async def _article_or_journal(
     if listener:
         listener.article_finished(summary)
     return summary
-
-
-def _public_settings(settings: Settings) -> dict[str, object]:
-    data = settings.model_dump(mode="json", exclude={"api_key"})
-    data["api_key_set"] = settings.api_key is not None
-    return data
 
 
 def _stats_dict(stats: RunStats) -> dict[str, object]:

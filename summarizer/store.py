@@ -19,7 +19,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,10 +27,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from summarizer.errors import StoreError
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper, Price, attempt_cost
+from summarizer.llm.seam import Attempt, Price, attempt_cost
 from summarizer.schema import ArticleSummary
 
-__all__ = ["CacheStats", "CachedLLM", "RunRecord", "RunUsage", "Store"]
+__all__ = ["CacheStats", "RunRecord", "RunUsage", "Store"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -146,7 +146,7 @@ class Store:
         run_id: str | None,
         request_key: str,
         prompt: str,
-        attempts: tuple[Attempt, ...],
+        attempts: Sequence[Attempt],
         *,
         price: Price | None = None,
     ) -> None:
@@ -277,55 +277,3 @@ class Store:
             "SELECT output FROM journal WHERE run_key = ? ORDER BY created", (run_key,)
         ):
             yield ArticleSummary.model_validate_json(output)
-
-
-class CachedLLM(LLMWrapper):
-    """An :class:`LLM` that answers equal requests from the store and ledgers every attempt."""
-
-    def __init__(
-        self,
-        inner: LLM,
-        store: Store,
-        *,
-        run_id: str | None = None,
-        read_cache: bool = True,
-        price: Price | None = None,
-    ) -> None:
-        """Wrap ``inner``; ``read_cache=False`` still writes answers but never reads them.
-
-        ``price`` (USD per million prompt/completion tokens) prices the ledger rows.
-        """
-        super().__init__(inner)
-        self._store = store
-        self._run_id = run_id
-        self._read_cache = read_cache
-        self._price = price
-        self.hits = 0
-        self.misses = 0
-
-    async def complete(self, request: LLMRequest[T]) -> LLMResult[T]:
-        """Return the stored answer for an equal request, else ask the inner model."""
-        key = request.cache_key(self._inner.identity)
-        stamp = f"{request.prompt.name}@{request.prompt.version}"
-        if self._read_cache:
-            cached = self._store.get_response(key)
-            if cached is not None:
-                try:
-                    value = request.response_model.model_validate_json(cached)
-                except ValidationError:
-                    value = None
-                if value is not None:
-                    self.hits += 1
-                    return LLMResult(value=value, attempts=(), cached=True)
-        self.misses += 1
-        try:
-            result = await self._inner.complete(request)
-        except Exception as e:
-            attempts = tuple(a for a in getattr(e, "attempt_log", ()) if isinstance(a, Attempt))
-            self._store.record_attempts(self._run_id, key, stamp, attempts, price=self._price)
-            raise
-        self._store.record_attempts(self._run_id, key, stamp, result.attempts, price=self._price)
-        self._store.put_response(
-            key, model=self._inner.model, prompt=stamp, value=result.value.model_dump_json()
-        )
-        return result

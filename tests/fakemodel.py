@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from summarizer.numbers import numbers_in
+from summarizer.text.numbers import numbers_in
 
 _SENTENCE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")

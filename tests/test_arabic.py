@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.arabic import (
+from summarizer.text.arabic import (
     ARABIC_LETTERS,
     MAX_SENTENCE_CHARS,
     arabic_ratio,
@@ -16,7 +16,7 @@ from summarizer.arabic import (
     normalize,
     split_sentences,
 )
-from summarizer.document import Sentence
+from summarizer.text.article import Sentence
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from summarizer.batch import BATCH_DISCOUNT, RequestRecorder
 from summarizer.config import Settings
 from summarizer.errors import ConfigError
+from summarizer.llm.batch import BATCH_DISCOUNT, RequestRecorder
 from summarizer.pipeline import arun
 from summarizer.store import Store
 from tests.fakemodel import RuleModel

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from summarizer.canonical import Canonicalizer, glossary_hooks
 from summarizer.config import Settings
+from summarizer.names.canonical import Canonicalizer, glossary_hooks
 from summarizer.schema import Actor, Attribution, Event, Location
 
 

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.arabic import split_sentences
-from summarizer.chunk import chunk_article, chunk_id, estimate_tokens
-from summarizer.document import Article, Chunk
+from summarizer.text.arabic import split_sentences
+from summarizer.text.article import Article, Chunk
+from summarizer.text.chunking import chunk_article, chunk_id
+from summarizer.tokens import estimate_tokens
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

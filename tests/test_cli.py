@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cli import main
+from summarizer.cli.main import main
 from tests.fakemodel import RuleModel
 from tests.fakeopenai import FakeOpenAI
 
@@ -149,6 +149,9 @@ def test_missing_key_and_url_for_openai_backend_is_one_line(
 def test_commands_that_ask_no_model_do_not_import_the_client_stack() -> None:
     # openai + instructor take about a second to import; --help, runs, cache and schema
     # should not wait for them.
-    code = "import sys, summarizer.cli; print(sorted({'openai', 'instructor'} & set(sys.modules)))"
+    code = (
+        "import sys, summarizer.cli.main; "
+        "print(sorted({'openai', 'instructor'} & set(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

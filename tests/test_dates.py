@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.dates import resolve_date
+from summarizer.text.dates import resolve_date
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from summarizer.cli import build_parser, main
-from summarizer.evals.cli import run_eval_command
+from summarizer.cli.evals import run_eval_command
+from summarizer.cli.main import build_parser, main
 from summarizer.evals.dataset import Dataset, load_dataset
 from summarizer.evals.oracle import Oracle, oracle_reply
 from tests.fakeopenai import FakeOpenAI
@@ -151,7 +151,7 @@ def test_rescore_never_builds_a_model(
     def refuse(*_: object, **__: object) -> None:
         raise AssertionError("--rescore must not open a model")
 
-    monkeypatch.setattr("summarizer.backend.open_llm", refuse)
+    monkeypatch.setattr("summarizer.llm.factory.open_llm", refuse)
     # No --base-url: the settings select the local backend, which must not be started.
     code, out = _eval(
         [

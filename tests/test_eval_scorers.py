@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from summarizer.document import Article
 from summarizer.evals.agreement import (
     actors_agree,
     attribution_agrees,
@@ -42,6 +41,7 @@ from summarizer.schema import (
     Location,
     event_type_of,
 )
+from summarizer.text.article import Article
 
 S1 = "قصف الطيران الروسي بلدة خان شيخون أمس، ما أدى إلى مقتل 5 مدنيين."
 S2 = "وسيطر الجيش السوري على قرية الزارة بعد اشتباكات مع تنظيم داعش."

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from summarizer.arabic import split_sentences
-from summarizer.chunk import chunk_article
-from summarizer.document import Article
-from summarizer.draft import DraftActor, DraftEvent
-from summarizer.extract import draft_to_event, number_sentences
+from summarizer.extraction.drafts import DraftActor, DraftEvent
+from summarizer.extraction.event_text import arabic_event_summary
+from summarizer.extraction.extract import draft_to_event, number_sentences
 from summarizer.ingest import article_id
-from summarizer.labels import arabic_event_summary
+from summarizer.text.arabic import split_sentences
+from summarizer.text.article import Article
+from summarizer.text.chunking import chunk_article
 
 TEXT = (
     "حلب::\n"
@@ -98,11 +98,16 @@ def test_numbered_sentences_defuse_delimiters() -> None:
 def test_unsupported_or_partisan_summary_is_replaced_by_a_built_one() -> None:
     a = article()
     chunk = chunk_article(a, max_tokens=500, overlap_sentences=0)[0]
-    from summarizer.extract import _check_event
+    from summarizer.extraction.extract import _check_events
+    from summarizer.extraction.issues import IssueKind
 
-    event = _check_event(
-        draft(summary_en="Regime shelling martyred 6 civilians in Deir Samaan."), chunk, a
+    [checked] = _check_events(
+        [draft(summary_en="Regime shelling martyred 6 civilians in Deir Samaan.")], chunk, a
     )
+    event = checked.event
     assert event.summary_en == "Shelling/artillery/missile attack in Deir Samaan: 3 killed."
     assert any("states 6" in issue for issue in event.issues)
     assert any("model summary replaced" in issue for issue in event.issues)
+    kinds = [issue.kind for issue in checked.issues]
+    assert IssueKind.WORDING in kinds and kinds[-1] is IssueKind.SUMMARY_REPLACED
+    assert event.grounded  # wording doubts never make an event ungrounded

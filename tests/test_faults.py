@@ -297,7 +297,7 @@ def _ledger(tmp_path: Path, stats: RunStats) -> list[dict[str, Any]]:
 def test_output_path_never_overwrites_an_input(
     corpus: Path, target: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from summarizer.cli import main
+    from summarizer.cli.main import main
 
     before = {p.name: p.read_bytes() for p in corpus.iterdir()}
     code = main(
@@ -312,7 +312,7 @@ def test_output_path_never_overwrites_an_input(
 def test_output_path_equal_to_an_input_file_is_refused(
     corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from summarizer.cli import main
+    from summarizer.cli.main import main
 
     source = corpus / "b.txt"
     original = source.read_bytes()

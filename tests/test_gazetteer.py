@@ -4,7 +4,7 @@ from importlib import resources
 
 import pytest
 
-from summarizer.gazetteer import MAJOR_CITY_POPULATION, Gazetteer, Place, decide
+from summarizer.names.gazetteer import MAJOR_CITY_POPULATION, Gazetteer, Place, decide
 
 GOVERNORATES = {
     "Aleppo", "Damascus", "Rural Damascus", "Daraa", "Deir ez-Zor", "Hama", "Al-Hasakah",

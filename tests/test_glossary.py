@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import ConfigError
-from summarizer.gazetteer import name_key
-from summarizer.glossary import ActorEntry, Glossary
+from summarizer.names.gazetteer import name_key
+from summarizer.names.glossary import ActorEntry, Glossary
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,11 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from summarizer.arabic import normalize
-from summarizer.document import Article, Chunk, Sentence
-from summarizer.grounding import (
+from summarizer.extraction.grounding import (
     find_quote,
-    ground_event,
     ground_events,
     name_core,
     name_occurs,
-    normalize_with_offsets,
 )
 from summarizer.schema import (
     Actor,
@@ -24,6 +20,8 @@ from summarizer.schema import (
     Location,
     event_type_of,
 )
+from summarizer.text.arabic import normalize, normalize_with_offsets
+from summarizer.text.article import Article, Chunk, Sentence
 
 # Lines from seeds/004 (a digest with region headers).
 RAQQA = (
@@ -104,7 +102,7 @@ def test_grounding_accepts_verbatim_quote_with_stated_figure_and_names() -> None
         fatalities=Fatalities(killed=17, qualifier="exact"),
         attribution=Attribution(source_ar="قوات سوريا الديمقراطية", stance="claimed"),
     )
-    grounded = ground_event(event, article, chunk)
+    grounded = ground_events([event], article, chunk)[0]
     assert grounded.issues == []
     assert grounded.grounded is True
     assert event.grounded is False  # a copy is returned
@@ -113,14 +111,14 @@ def test_grounding_accepts_verbatim_quote_with_stated_figure_and_names() -> None
 def test_grounding_rejects_fabricated_quote() -> None:
     article, chunk = make_article(RAQQA)
     event = make_event(article, "وقتل 35 عنصرا من قوات سوريا الديمقراطية في الرقة")
-    grounded = ground_event(event, article, chunk)
+    grounded = ground_events([event], article, chunk)[0]
     assert grounded.grounded is False
     assert "quote not found in the article" in grounded.issues
 
 
 def test_grounding_rejects_empty_quote() -> None:
     article, chunk = make_article(RAQQA)
-    grounded = ground_event(make_event(article, ""), article, chunk)
+    grounded = ground_events([make_event(article, "")], article, chunk)[0]
     assert grounded.grounded is False
     assert grounded.issues[0] == "the quote (evidence_ar) is empty"
 
@@ -129,7 +127,7 @@ def test_grounding_reports_offsets_that_do_not_slice_to_the_quote() -> None:
     article, chunk = make_article(RAQQA)
     quote = "وتعرضت أحياء المدينة لقصف مدفعي وصاروخي."
     event = make_event(article, quote, evidence_start=0, evidence_end=len(quote))
-    grounded = ground_event(event, article, chunk)
+    grounded = ground_events([event], article, chunk)[0]
     real = article.text.find(quote)
     assert grounded.issues == [
         f"evidence offsets 0-{len(quote)} do not match the quote "
@@ -150,7 +148,7 @@ def test_grounding_accepts_quote_that_matches_only_after_normalisation() -> None
         evidence_end=end,
         fatalities=Fatalities(killed=5, qualifier="exact"),
     )
-    assert ground_event(event, article, chunk).issues == []
+    assert ground_events([event], article, chunk)[0].issues == []
 
 
 # ------------------------------------------------------------------------------ rule (b)
@@ -163,7 +161,7 @@ def test_grounding_rejects_figure_not_in_sentence() -> None:
         "وقتل 17 عنصرا بينهم أمير لتنظيم الدولة",
         fatalities=Fatalities(killed=35, wounded=17, qualifier="exact"),
     )
-    grounded = ground_event(event, article, chunk)
+    grounded = ground_events([event], article, chunk)[0]
     assert grounded.grounded is False
     assert grounded.issues == ["killed=35 is not stated in the quoted sentence"]
 
@@ -176,7 +174,7 @@ def test_grounding_accepts_figure_stated_elsewhere_in_the_overlapping_sentence()
         location=Location(name_ar="حميمة", name_en="Humaymah"),
         fatalities=Fatalities(killed=40, qualifier="approximate"),
     )
-    assert ground_event(event, article, chunk).grounded is True
+    assert ground_events([event], article, chunk)[0].grounded is True
 
 
 def test_grounding_does_not_take_figures_from_other_sentences() -> None:
@@ -188,7 +186,7 @@ def test_grounding_does_not_take_figures_from_other_sentences() -> None:
         location=Location(name_ar="حميمة", name_en="Humaymah"),
         fatalities=Fatalities(killed=40, wounded=5, qualifier="exact"),
     )
-    assert ground_event(event, article, chunk).issues == [
+    assert ground_events([event], article, chunk)[0].issues == [
         "wounded=5 is not stated in the quoted sentence"
     ]
 
@@ -201,7 +199,7 @@ def test_grounding_accepts_number_word() -> None:
         "قتل خمسة عناصر من تنظيم داعش في الرقة.",
         fatalities=Fatalities(killed=5, qualifier="exact"),
     )
-    assert ground_event(event, article, chunk).grounded is True
+    assert ground_events([event], article, chunk)[0].grounded is True
 
 
 def test_grounding_accepts_persian_digits() -> None:
@@ -212,7 +210,7 @@ def test_grounding_accepts_persian_digits() -> None:
         "کشته شدن ۱۷ عنصر در الرقة.",
         fatalities=Fatalities(killed=17, qualifier="exact"),
     )
-    assert ground_event(event, article, chunk).grounded is True
+    assert ground_events([event], article, chunk)[0].grounded is True
 
 
 def test_grounding_accepts_unspecified_without_figures() -> None:
@@ -224,7 +222,7 @@ def test_grounding_accepts_unspecified_without_figures() -> None:
         location=Location(name_ar="حميمة", name_en="Humaymah"),
         fatalities=Fatalities(qualifier="unspecified"),
     )
-    assert ground_event(event, article, chunk).grounded is True
+    assert ground_events([event], article, chunk)[0].grounded is True
 
 
 # ------------------------------------------------------------------------------ rule (c)
@@ -246,7 +244,7 @@ def test_grounding_tolerates_clitics() -> None:
     no_header = chunk.model_copy(
         update={"sentences": tuple(s.model_copy(update={"region": None}) for s in chunk.sentences)}
     )
-    assert ground_event(event, article, no_header).issues == []
+    assert ground_events([event], article, no_header)[0].issues == []
 
 
 @pytest.mark.parametrize(
@@ -288,7 +286,7 @@ def test_grounding_reports_names_absent_from_the_chunk() -> None:
         attribution=Attribution(source_ar="المرصد السوري", stance="reported"),
         fatalities=Fatalities(killed=17, qualifier="exact"),
     )
-    assert ground_event(event, article, chunk).issues == [
+    assert ground_events([event], article, chunk)[0].issues == [
         "location name_ar 'حلب' does not occur in the text",
         "actor name_ar 'جيش الإسلام' does not occur in the text",
         "source_ar 'المرصد السوري' does not occur in the text",
@@ -304,7 +302,7 @@ def test_grounding_rejects_empty_names() -> None:
         actors=[Actor(name_ar=" ", name_en="IS", role="target")],
         attribution=Attribution(source_ar="", stance="reported"),
     )
-    assert ground_event(event, article, chunk).issues == [
+    assert ground_events([event], article, chunk)[0].issues == [
         "location name_ar is empty",
         "actor name_ar is empty",
         "source_ar is empty",
@@ -321,7 +319,7 @@ def test_grounding_accepts_place_named_only_in_the_region_header() -> None:
         location=Location(name_ar="حماة", name_en="Hama"),
         fatalities=Fatalities(killed=3, qualifier="exact"),
     )
-    assert ground_event(event, article, chunk).grounded is True
+    assert ground_events([event], article, chunk)[0].grounded is True
 
 
 # seeds/004, lines 57-60: the model gave the al-Taim field event the place of the Daraa line.
@@ -337,14 +335,14 @@ def test_grounding_rejects_a_place_from_another_digest_section() -> None:
     article, chunk = make_article(DARAA_THEN_DEIR)
     quote = "أعلنت قوات الأسد عن تمكنها من السيطرة على حقل التيم جنوب شرق مدينة ديرالزور."
     borrowed = make_event(article, quote, location=Location(name_ar="مدينة درعا", name_en="Daraa"))
-    checked = ground_event(borrowed, article, chunk)
+    checked = ground_events([borrowed], article, chunk)[0]
     assert checked.grounded is False
     assert checked.issues == [
         "location name_ar 'مدينة درعا' is named elsewhere in the text, not in or just before "
         "the quoted sentence"
     ]
     own = make_event(article, quote, location=Location(name_ar="حقل التيم", name_en="al-Taim"))
-    assert ground_event(own, article, chunk).grounded is True
+    assert ground_events([own], article, chunk)[0].grounded is True
 
 
 def test_grounding_accepts_a_place_from_the_sentence_before_in_the_same_section() -> None:
@@ -358,10 +356,10 @@ def test_grounding_accepts_a_place_from_the_sentence_before_in_the_same_section(
     place = Location(name_ar="حي المشلب", name_en="al-Mishlab")
     killed = Fatalities(killed=3, qualifier="exact")
     before = make_event(article, "وقتل 3 مدنيين في القصف.", location=place, fatalities=killed)
-    assert ground_event(before, article, chunk).grounded is True
+    assert ground_events([before], article, chunk)[0].grounded is True
     two_back = make_event(article, "وفي تطور آخر أعلن التنظيم عن هجوم.", location=place)
     assert (
-        ground_event(two_back, article, chunk)
+        ground_events([two_back], article, chunk)[0]
         .issues[0]
         .startswith("location name_ar 'حي المشلب' is named elsewhere")
     )
@@ -374,7 +372,7 @@ def test_ground_event_replaces_stale_issues() -> None:
         "وقتل 17 عنصرا بينهم أمير لتنظيم الدولة",
         issues=["quote not found in the article"],
     )
-    assert ground_event(event, article, chunk).issues == []
+    assert ground_events([event], article, chunk)[0].issues == []
 
 
 def test_ground_events_checks_each_event_in_order() -> None:
@@ -452,11 +450,11 @@ def test_singular_death_word_grounds_a_figure_of_one() -> None:
     quote = "استشهد الطبيب عمار العلي جراء انفجار لغم أرضي في الرقة."
     article, chunk = make_article(quote + "\n")
     event = make_event(article, quote, fatalities=Fatalities(killed=1, qualifier="exact"))
-    assert ground_event(event, article, chunk).grounded is True
+    assert ground_events([event], article, chunk)[0].grounded is True
 
 
 def test_singular_word_does_not_ground_one_when_a_count_is_stated() -> None:
     quote = "قتل 3 مدنيين في قصف على الرقة."
     article, chunk = make_article(quote + "\n")
     event = make_event(article, quote, fatalities=Fatalities(killed=1, qualifier="exact"))
-    assert ground_event(event, article, chunk).grounded is False
+    assert ground_events([event], article, chunk)[0].grounded is False

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.arabic import normalize
-from summarizer.document import Article
 from summarizer.errors import InputError
 from summarizer.ingest import article_id, decode_bytes, normalize_date, read_sources
+from summarizer.text.arabic import normalize
+from summarizer.text.article import Article
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ARABIC = "سيطر الجيش على عدّة نقاط جديدة بمحيط جبل خنيزير شرقي بلدة القريتين."

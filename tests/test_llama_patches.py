@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from summarizer import llama_patches
+from summarizer.llm import llama_patches
 
 PATCHES = Path(llama_patches.__file__)
 
@@ -56,8 +56,8 @@ def test_rejection_sampling_gives_the_stock_tokens_at_temperature_0(
     from llama_cpp import Llama, LlamaGrammar
 
     from summarizer.config import Settings
-    from summarizer.draft import ChunkDraft
-    from summarizer.model_file import ensure_model
+    from summarizer.extraction.drafts import ChunkDraft
+    from summarizer.llm.model_file import ensure_model
 
     model = Llama(
         model_path=str(ensure_model(Settings.from_env())), n_ctx=2048, n_threads=2, verbose=False

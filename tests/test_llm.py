@@ -11,8 +11,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 from summarizer.errors import ExtractionError, TransportError
-from summarizer.llm import LLMRequest, StructuredMode
-from summarizer.openai_llm import OpenAILLM
+from summarizer.llm.openai_backend import OpenAILLM
+from summarizer.llm.seam import LLMRequest, StructuredMode
 from summarizer.prompts import PromptTemplate
 from tests.fakeopenai import Content, Delay, Drop, FakeOpenAI, Status, Truncated, Usage
 
@@ -208,7 +208,7 @@ async def test_requests_equal_the_sdks_own_create(fake_openai: FakeOpenAI, mode:
     import instructor
     import openai
 
-    from summarizer.openai_llm import response_model_for_instructor
+    from summarizer.llm.openai_backend import response_model_for_instructor
 
     structured = cast(StructuredMode, mode)
     llm = make_llm(fake_openai, mode=structured)

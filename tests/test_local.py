@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from summarizer import local
 from summarizer.config import Settings
 from summarizer.errors import LocalModelError
-from summarizer.local import LocalServer
-from summarizer.model_file import INSTALL_HINT
+from summarizer.llm import local_server
+from summarizer.llm.local_server import LocalServer
+from summarizer.llm.model_file import INSTALL_HINT
 
 # --- LocalServer ---------------------------------------------------------------------------
 
@@ -58,7 +58,7 @@ class _ScriptServer(LocalServer):
 
 @pytest.fixture
 def runtime_present(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(local, "_check_runtime", lambda: None)
+    monkeypatch.setattr(local_server, "_check_runtime", lambda: None)
 
 
 def test_command_serves_the_model_on_loopback_with_the_alias(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ async def test_server_works_as_an_async_context_manager(
 def test_stop_kills_a_server_that_ignores_sigterm(
     tmp_path: Path, runtime_present: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(local, "_STOP_GRACE_SECONDS", 0.5)
+    monkeypatch.setattr(local_server, "_STOP_GRACE_SECONDS", 0.5)
     server = _ScriptServer(tmp_path, _FAKE_SERVER, "ignore-term").start()
     process = server._process
     assert process is not None
@@ -152,7 +152,7 @@ def test_old_server_logs_are_pruned(tmp_path: Path, runtime_present: None) -> No
         os.utime(old, (1_000_000 + i, 1_000_000 + i))
     with _ScriptServer(tmp_path, _FAKE_SERVER, "normal"):
         pass
-    assert len(list(logs.glob("llama-server-*.log"))) == local._KEEP_LOGS
+    assert len(list(logs.glob("llama-server-*.log"))) == local_server._KEEP_LOGS
 
 
 # --- the real model (slow) -----------------------------------------------------------------
@@ -219,7 +219,7 @@ _ORPHAN_PARENT = textwrap.dedent(
     """
     import sys
     from summarizer.config import Settings
-    from summarizer.local import LocalServer
+    from summarizer.llm.local_server import LocalServer
     server = LocalServer.from_settings(Settings.from_env()).start()
     print(server._process.pid, flush=True)
     sys.stdin.read()  # block until killed

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import model_file
 from summarizer.config import Settings
 from summarizer.errors import LocalModelError
-from summarizer.model_file import INSTALL_HINT, MODEL_FILENAME, ensure_model, model_parts
+from summarizer.llm import model_file
+from summarizer.llm.model_file import INSTALL_HINT, MODEL_FILENAME, ensure_model, model_parts
 
 PART_SIZES = (1000, 2500, 77)
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarizer.numbers import (
+from summarizer.text.numbers import (
     VAGUE_QUANTITIES,
     numbers_in,
     states_number,

@@ -13,13 +13,13 @@ import pytest
 from instructor.v2.validation.async_validators import async_field_validator
 from pydantic import BaseModel
 
-from summarizer import instructor_checks
-from summarizer.document import Sentence
-from summarizer.draft import ChunkDraft, HeadlineDraft
-from summarizer.extract import names_in
-from summarizer.llm import LLMRequest
-from summarizer.openai_llm import OpenAILLM, response_model_for_instructor
+from summarizer.extraction.drafts import ChunkDraft, HeadlineDraft
+from summarizer.extraction.extract import names_in
+from summarizer.llm import compat
+from summarizer.llm.openai_backend import OpenAILLM, response_model_for_instructor
+from summarizer.llm.seam import LLMRequest
 from summarizer.prompts import PromptTemplate
+from summarizer.text.article import Sentence
 from tests.fakeopenai import Content, FakeOpenAI
 
 PROMPT = PromptTemplate(
@@ -72,22 +72,19 @@ class _WithAsyncValidator(BaseModel):
 
 
 def _bound_checks() -> list[object]:
-    return [
-        importlib.import_module(module).reject_async_validators
-        for module in instructor_checks._MODULES
-    ]
+    return [importlib.import_module(module).reject_async_validators for module in compat._MODULES]
 
 
 def test_async_validator_check_is_installed_everywhere_instructor_looks() -> None:
-    assert instructor_checks.install()
-    assert instructor_checks.install()  # idempotent
+    assert compat.install()
+    assert compat.install()  # idempotent
     checks = _bound_checks()
     assert all(hasattr(check, "__wrapped__") for check in checks)
     assert len({id(check) for check in checks}) == 1
 
 
 def test_a_rejected_model_keeps_being_rejected() -> None:
-    instructor_checks.install()
+    compat.install()
     check = _bound_checks()[0]
     for _ in range(2):
         with pytest.raises(ValueError, match="async validators are not supported"):
@@ -100,7 +97,7 @@ def test_a_passing_model_is_walked_once() -> None:
     def counting(model: object) -> None:
         walks.append(model)
 
-    check = instructor_checks._once(counting)
+    check = compat._once(counting)
     for _ in range(3):
         check(ChunkDraft)
     check(list[ChunkDraft])

@@ -9,11 +9,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from summarizer.config import Settings
-from summarizer.llm import Attempt, LLMRequest
-from summarizer.openai_llm import OpenAILLM
-from summarizer.pipeline import arun
-from summarizer.prompts import PromptTemplate
-from summarizer.ratelimit import (
+from summarizer.llm.openai_backend import OpenAILLM
+from summarizer.llm.ratelimit import (
     DECREASE_COOLDOWN_SECONDS,
     MIN_FACTOR,
     RECOVERY_SECONDS,
@@ -22,6 +19,9 @@ from summarizer.ratelimit import (
     RateLimiter,
     estimate_request_tokens,
 )
+from summarizer.llm.seam import Attempt, LLMRequest
+from summarizer.pipeline import arun
+from summarizer.prompts import PromptTemplate
 from tests.fakemodel import RuleModel
 from tests.fakeopenai import Content, FakeOpenAI, Status
 

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from summarizer.merge import cluster_events
-from summarizer.phrasing import LEGEND
 from summarizer.render import (
     FORMATS,
     render,
@@ -27,6 +26,7 @@ from summarizer.render import (
     render_json,
     render_markdown,
 )
+from summarizer.render.views import LEGEND
 from summarizer.schema import (
     Actor,
     ArticleSummary,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from summarizer.cli import main
+from summarizer.cli.main import main
 from summarizer.config import Settings
 from summarizer.pipeline import arun
 from tests.fakemodel import RuleModel

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from summarizer.cli import main
+from summarizer.cli.main import main
 from summarizer.config import Settings
-from summarizer.llm import Attempt, LLMRequest, attempt_cost
+from summarizer.llm.cache import CachedLLM
+from summarizer.llm.seam import Attempt, LLMRequest, attempt_cost
 from summarizer.pipeline import arun
 from summarizer.prompts import PromptTemplate
-from summarizer.store import CachedLLM, Store
+from summarizer.store import Store
 from tests.fakemodel import RuleModel
 from tests.fakeopenai import Content, FakeOpenAI, Status, Usage
 
@@ -73,7 +74,7 @@ def test_an_old_store_gains_the_cost_column(tmp_path: Path) -> None:
 async def test_cache_hits_make_no_ledger_rows_and_cost_nothing(
     fake_openai: FakeOpenAI, tmp_path: Path
 ) -> None:
-    from summarizer.openai_llm import OpenAILLM
+    from summarizer.llm.openai_backend import OpenAILLM
 
     fake_openai.script([Status(500), Content({"value": 1}, usage=Usage(100, 10))])
     store = Store(tmp_path / "s.sqlite3")

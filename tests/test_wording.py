@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from summarizer.schema import Event, Fatalities, Location
-from summarizer.wording import (
+from summarizer.extraction.issues import IssueKind
+from summarizer.extraction.neutrality import (
     NON_NEUTRAL_TERMS,
     figures_consistent,
     non_neutral_terms,
     review_summary,
 )
+from summarizer.schema import Event, Fatalities, Location
 
 
 def test_non_neutral_terms_flags_partisan_wording() -> None:
@@ -85,9 +86,13 @@ def test_review_summary_combines_wording_and_figures() -> None:
         fatalities=Fatalities(killed=17, qualifier="exact"),
         grounded=True,
     )
-    assert review_summary(event) == [
-        "non-neutral term 'eliminated' in summary_en",
-        "non-neutral term 'terrorists' in summary_en",
+    issues = review_summary(event)
+    assert {issue.kind for issue in issues} == {IssueKind.WORDING}
+    assert [str(issue) for issue in issues] == [
+        "non-neutral wording in summary_en: 'eliminated'",
+        "non-neutral wording in summary_en: 'terrorists'",
+        "summary_en disagrees with the figures: "
         "summary_en states 20 but the figures give killed=17",
-        "killed=17 is not stated in summary_en",
+        "summary_en disagrees with the figures: killed=17 is not stated in summary_en",
+        "summary_en states 20, which the quote does not",
     ]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from summarizer.arabic import normalize
-from summarizer.grounding import name_core
+from summarizer.extraction.grounding import name_core
 from summarizer.schema import Event
+from summarizer.text.arabic import normalize
 
 from .dataset import GoldEvent, GoldLocation
 

@@ -26,7 +26,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from summarizer.document import Article
 from summarizer.errors import ConfigError, InputError
 from summarizer.ingest import article_id, decode_bytes
 from summarizer.schema import (
@@ -37,6 +36,7 @@ from summarizer.schema import (
     Stance,
     SubEventType,
 )
+from summarizer.text.article import Article
 
 __all__ = [
     "DATASETS_FILE",

@@ -3,8 +3,9 @@
 Given an OpenAI chat request from the pipeline, :func:`oracle_reply` finds the article whose
 numbered sentences the request shows and answers with the gold events whose first evidence
 string lies in those sentences, pointing at the right sentence numbers (the
-:class:`~summarizer.draft.ChunkDraft` shape), or with a headline built from the gold summaries
-(the :class:`~summarizer.draft.HeadlineDraft` shape). Served by a loopback OpenAI-protocol
+:class:`~summarizer.extraction.drafts.ChunkDraft` shape), or with a headline built from the gold
+summaries (the :class:`~summarizer.extraction.drafts.HeadlineDraft` shape). Served by a loopback
+OpenAI-protocol
 server, it lets the real runner measure the *pipeline's* ceiling: what chunking, quoting,
 grounding, dedupe and scoring leave of perfect answers. FA-KES cases have no evidence spans,
 so the oracle answers ``{"events": []}`` for them.
@@ -17,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from summarizer.arabic import split_sentences
-from summarizer.document import Sentence
-from summarizer.extract import number_sentences
+from summarizer.extraction.extract import number_sentences
+from summarizer.text.arabic import split_sentences
+from summarizer.text.article import Sentence
 
 from .dataset import Dataset, EvalCase, GoldEvent
 from .scorers import gold_spans
@@ -28,7 +29,7 @@ __all__ = ["Oracle", "oracle_reply"]
 
 _ARTICLE = re.compile(r"<<<ARTICLE\n(.*?)\nARTICLE>>>", re.DOTALL)
 _NUMBERED = re.compile(r"^\[(\d+)\] (.*)$")
-#: Bounds of the draft schema (summarizer/draft.py); the oracle must answer within them.
+#: Bounds of the draft schema (summarizer/extraction/drafts.py); the oracle must answer within them.
 _MAX_SENTENCE_IDS = 3
 _MAX_EVENTS = 8
 

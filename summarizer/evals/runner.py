@@ -1,6 +1,6 @@
 """Run the real pipeline over a dataset, score every case, and re-score stored runs.
 
-The runner builds the model once (:func:`summarizer.backend.open_llm`) and sends every case
+The runner builds the model once (:func:`summarizer.llm.factory.open_llm`) and sends every case
 through :func:`summarizer.pipeline.summarize_text` with the shared store, so the response cache
 and the article journal apply: re-running an unchanged eval makes no model request. Requests
 are counted below the cache (only real HTTP attempts are accounted), and at most
@@ -17,14 +17,13 @@ import uuid
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ValidationError
 
-from summarizer.canonical import glossary_hooks
-from summarizer.config import Settings
+from summarizer.config import Settings, public_url
 from summarizer.errors import LLMError, SummarizerError
-from summarizer.llm import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper
+from summarizer.llm.seam import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper
+from summarizer.names.canonical import glossary_hooks
 from summarizer.pipeline import summarize_text
 from summarizer.prompts import load_prompt
 from summarizer.schema import ArticleSummary
@@ -101,16 +100,6 @@ def git_sha() -> str | None:
     return sha if done.returncode == 0 and sha else None
 
 
-def _public_url(url: str | None) -> str | None:
-    """Return ``url`` without user info, query or fragment (where keys sometimes hide)."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
 def _metadata(
     settings: Settings, llm: LLM, *, use_glossary: bool, concurrency: int, limit: int | None
 ) -> dict[str, Any]:
@@ -118,18 +107,16 @@ def _metadata(
         load_prompt(name, settings.prompt_overrides.get(name)).stamp.model_dump()
         for name in ("events", "headline")
     ]
-    public = settings.model_dump(mode="json", exclude={"api_key"})
-    public["api_key_set"] = settings.api_key is not None
     return {
         "model": llm.model,
         "backend": settings.backend,
-        "endpoint": {"identity": llm.identity, "base_url": _public_url(settings.base_url)},
+        "endpoint": {"identity": llm.identity, "base_url": public_url(settings.base_url)},
         "prompts": prompts,
         "git_sha": git_sha(),
         "glossary": use_glossary,
         "concurrency": concurrency,
         "limit": limit,
-        "settings": public,
+        "settings": settings.public_dict(),
     }
 
 
@@ -197,7 +184,7 @@ async def run_eval(
         store = Store(settings.resolved_store_path)
         stack.callback(store.close)
         if llm is None:
-            from summarizer.backend import open_llm
+            from summarizer.llm.factory import open_llm
 
             llm = await stack.enter_async_context(open_llm(settings))
         meta = _metadata(

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from summarizer.grounding import find_quote
+from summarizer.extraction.grounding import find_quote
+from summarizer.extraction.neutrality import figures_consistent, non_neutral_terms
 from summarizer.schema import ArticleSummary, Event
-from summarizer.wording import figures_consistent, non_neutral_terms
 
 from .agreement import FIELD_CHECKS, Check, place_agrees
 from .dataset import EvalCase, FakesGold, GoldEvent

@@ -1,0 +1,136 @@
+"""Canonical names: the glossary and gazetteer applied to prompts and to extracted events.
+
+Two hooks for the pipeline, built once per run by :func:`glossary_hooks`:
+
+* **name hints** -- the (Arabic, English) names the mention finder sees in a chunk, given to the
+  model in the prompt, so a weak model copies names instead of inventing them;
+* **canonicalisation** -- after extraction, ``name_en``/``source_en`` come from the glossary
+  wherever the Arabic name resolves, places get their canonical English name, governorate and
+  coordinates from the gazetteer, and ``verified`` says which names were looked up. Names the
+  glossary does not know keep the model's transliteration, unverified. An ambiguous place is
+  reported in ``issues``, never guessed. When the model names no actor at all (small models
+  often leave the list empty), the glossary actors named in the quote are listed with role
+  ``other`` -- named in the text, roles not determined -- and an issue says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from summarizer.config import Settings
+from summarizer.names.gazetteer import Gazetteer, Place
+from summarizer.names.glossary import ActorEntry, Glossary
+from summarizer.names.hooks import EventCanonicalizer, NameHints
+from summarizer.names.mentions import MentionIndex, find_mentions, names_for_prompt
+from summarizer.schema import Actor, Attribution, Event, Location
+
+__all__ = ["Canonicalizer", "glossary_hooks"]
+
+#: Glossary kinds that report events rather than take part in them.
+_SOURCE_KINDS = frozenset({"source_agency", "monitor"})
+
+
+def _placed(location: Location, place: Place) -> Location:
+    return Location(
+        name_ar=location.name_ar,
+        name_en=place.name_en,
+        admin1_en=place.admin1_en,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        verified=True,
+    )
+
+
+@dataclass(frozen=True)
+class Canonicalizer:
+    """Rewrites events with canonical actor and place names."""
+
+    glossary: Glossary
+    gazetteer: Gazetteer
+    index: MentionIndex | None = None
+
+    def place(self, location: Location, region_ar: str | None) -> tuple[Location, list[str]]:
+        """Return the location placed by the gazetteer, and any doubt about it."""
+        resolution = self.gazetteer.resolve(location.name_ar) if location.name_ar else None
+        if resolution is not None and resolution.place is not None:
+            return _placed(location, resolution.place), []
+        issues = []
+        if resolution is not None and resolution.ambiguous:
+            options = ", ".join(c.label for c in resolution.candidates)
+            issues.append(f"place {location.name_ar!r} is ambiguous ({options}); not placed")
+        # A digest header (e.g. "ديرالزور::") still tells the governorate.
+        if region_ar:
+            region = self.gazetteer.resolve(region_ar)
+            if region.place is not None and region.place.admin1_en:
+                return location.model_copy(update={"admin1_en": region.place.admin1_en}), issues
+        return location, issues
+
+    def actor(self, actor: Actor) -> Actor:
+        """Return the actor with its canonical English name when the glossary knows it."""
+        entry = self.glossary.lookup(actor.name_ar) if actor.name_ar else None
+        if entry is None:
+            return actor
+        return actor.model_copy(update={"name_en": entry.canonical_en, "verified": True})
+
+    def attribution(self, attribution: Attribution) -> Attribution:
+        """Return the attribution with the claimant's canonical English name, if known."""
+        if not attribution.source_ar:
+            return attribution
+        entry = self.glossary.lookup(attribution.source_ar)
+        if entry is None:
+            return attribution
+        return attribution.model_copy(update={"source_en": entry.canonical_en})
+
+    def quoted_actors(self, evidence_ar: str) -> list[Actor]:
+        """Return the glossary actors (not mere sources) named in a quote, role ``other``."""
+        if self.index is None or not evidence_ar:
+            return []
+        found: dict[str, Actor] = {}
+        for mention in find_mentions(evidence_ar, self.index):
+            entry = mention.entry
+            if not isinstance(entry, ActorEntry) or entry.kind in _SOURCE_KINDS:
+                continue
+            found.setdefault(
+                entry.canonical_en,
+                Actor(
+                    name_ar=mention.surface, name_en=entry.canonical_en, role="other", verified=True
+                ),
+            )
+        return list(found.values())
+
+    def __call__(self, event: Event) -> Event:
+        """Return ``event`` with canonical names (a new object; the input is untouched)."""
+        location, issues = self.place(event.location, event.region_ar)
+        actors = [self.actor(a) for a in event.actors]
+        if not actors:
+            actors = self.quoted_actors(event.evidence_ar)
+            if actors:
+                issues.append("actors listed from the names in the quote; roles not determined")
+        return event.model_copy(
+            update={
+                "location": location,
+                "actors": actors,
+                "attribution": self.attribution(event.attribution),
+                "issues": [*event.issues, *issues],
+            }
+        )
+
+
+def glossary_hooks(settings: Settings) -> tuple[NameHints | None, EventCanonicalizer | None]:
+    """Return the prompt name finder and the event canonicaliser for ``settings``.
+
+    Both are None when ``settings.use_glossary`` is off (used to measure the glossary's effect).
+
+    Raises:
+        ConfigError: a user glossary file (``settings.glossary_paths``) is invalid.
+    """
+    if not settings.use_glossary:
+        return None, None
+    glossary = Glossary.load(settings.glossary_paths)
+    gazetteer = Gazetteer.load()
+    index = MentionIndex.from_glossary_and_gazetteer(glossary, gazetteer)
+
+    def names(text: str) -> list[tuple[str, str]]:
+        return names_for_prompt(text, index)
+
+    return names, Canonicalizer(glossary, gazetteer, index)
