@@ -26,6 +26,7 @@ from summarizer.triggers import (
     TriggerCategory,
     TriggerLexicon,
     TriggerMatch,
+    core_offset,
     find_triggers,
     tokenize,
 )
@@ -43,6 +44,9 @@ __all__ = [
 #: How many words may separate a quantity from its casualty word (أكثر من 15 عنصر من ... قتلى
 #: is too far; «عدد كبير من القتلى» and «حوالي 40 قتيلا» are near enough).
 CASUALTY_WINDOW = 3
+
+# Words after which a number is a year (normalised spelling).
+_YEAR_WORDS = frozenset({"عام", "العام", "لعام", "سنه", "السنه", "لسنه"})
 
 
 class CasualtyCount(BaseModel):
@@ -162,23 +166,27 @@ def find_casualty_counts(
     tokens = tokenize(text) if tokens is None else tokens
     counts: list[CasualtyCount] = []
     for i, token in enumerate(tokens):
-        kinds = [
-            kind
+        casualty = [
+            (kind, r.clitic)
             for r in lexicon.readings(token.norm)
             if (kind := lexicon.entries[r.entry].casualty) is not None
         ]
-        if not kinds:
+        if not casualty:
             continue
         span = _quantity_near(tokens, i)
         if span is None:
             continue
-        first, last = min(span[0], i), max(span[1], i)
-        start, end = tokens[first].start, tokens[last].end
+        kind, clitic = casualty[0]
+        if span[0] < i:  # "40 قتيلا": from the quantity to the end of the casualty word
+            start, end = tokens[span[0]].start, token.end
+        else:  # "وأصيب 12": from the casualty word, clitics left out, to the quantity
+            start = token.start + core_offset(text[token.start : token.end], len(clitic))
+            end = tokens[span[1]].end
         quantity = text[tokens[span[0]].start : tokens[span[1]].end]
         vague = vague_quantities_in(quantity)
         counts.append(
             CasualtyCount(
-                kind=kinds[0],
+                kind=kind,
                 start=start,
                 end=end,
                 surface=text[start:end],
@@ -206,6 +214,8 @@ def _quantity_at(tokens: Sequence[Token], k: int) -> tuple[int, int] | None:
     """Return the span of a quantity starting at ``tokens[k]`` (``عدد من`` is two words)."""
     word = tokens[k].norm
     if numbers_in(word):
+        if k > 0 and tokens[k - 1].norm in _YEAR_WORDS:
+            return None  # "في عام 2017" is a date, not a count
         return k, k
     if vague_quantities_in(word):
         return k, k
@@ -233,8 +243,11 @@ def candidate_recall(
     spans = [(c.sentence.start, c.sentence.end) for c in find_candidates(text, lexicon)]
     missed: list[int] = []
     for index, evidence in enumerate(gold_evidence):
-        if not any(_overlaps(start, start + len(ev), spans) for ev in evidence for start in
-                   _occurrences(text, ev)):
+        if not any(
+            _overlaps(start, start + len(ev), spans)
+            for ev in evidence
+            for start in _occurrences(text, ev)
+        ):
             missed.append(index)
     return CandidateRecall(
         events=len(gold_evidence),

@@ -47,6 +47,7 @@ __all__ = [
     "TriggerExample",
     "TriggerLexicon",
     "TriggerMatch",
+    "core_offset",
     "find_triggers",
     "tokenize",
 ]
@@ -417,9 +418,7 @@ def _readings(tables: dict[_Pos, dict[str, frozenset[int]]], word: str) -> tuple
 
 
 def _has_noun_core(word: str, cores: frozenset[str]) -> bool:
-    return any(
-        word.startswith(clitic) and word[len(clitic) :] in cores for clitic in _NOUN_CLITICS
-    )
+    return any(word.startswith(clitic) and word[len(clitic) :] in cores for clitic in _NOUN_CLITICS)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -465,7 +464,7 @@ def find_triggers(
             if lexicon._cancelled(reading.entry, tokens, i):
                 continue
             entry = lexicon.entries[reading.entry]
-            start = token.start + _core_offset(text[token.start : token.end], len(reading.clitic))
+            start = token.start + core_offset(text[token.start : token.end], len(reading.clitic))
             matches.append(
                 TriggerMatch(
                     entry_id=entry.id,
@@ -480,11 +479,18 @@ def find_triggers(
     return matches
 
 
-def _core_offset(word: str, clitic_len: int) -> int:
-    """Return where the word's core starts, past ``clitic_len`` normalised characters.
+def core_offset(word: str, clitic_len: int) -> int:
+    """Return where a word's core starts, past ``clitic_len`` normalised characters.
 
     Characters that normalise to nothing (tatweel in ``بـ``, diacritics) right after the
     clitic are skipped, so the span starts on the core's first letter.
+
+    Args:
+        word: the word as written in the original text.
+        clitic_len: length of its proclitics in normalised form (``len("وبال")``).
+
+    Returns:
+        The offset into ``word`` of the first character of the core.
     """
     if clitic_len == 0:
         return 0
