@@ -264,6 +264,46 @@ def test_event_sentences_from_the_seeds_are_candidates(
     assert category in candidate.categories
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Typical wording from the wider region (Yemen, Libya, Palestine, Iraq, Lebanon),
+        # written for this test: none of it is in the seeds the lexicon was tuned on.
+        "شنت مقاتلات التحالف غارات على صنعاء",
+        "اندلعت اشتباكات عنيفة في طرابلس بين مجموعات مسلحة",
+        "استشهد شاب برصاص الاحتلال في جنين",
+        "اقتحمت قوات الاحتلال مخيم جنين واعتقلت 5 فلسطينيين",
+        "انفجرت سيارة مفخخة في حي الكرادة ببغداد",
+        "قصفت المدفعية الإسرائيلية أطراف بلدة الخيام",
+        "دهمت قوات الأمن منزلا في الفلوجة",
+        "فجّر انتحاري نفسه في سوق شعبي",
+        "أطلق الحوثيون صاروخا باليستيا باتجاه مأرب",
+        "فرقت الشرطة المحتجين بالغاز المسيل للدموع",
+        "أحرق محتجون الإطارات وقطعوا الطرق في بيروت",
+        "اغتالت طائرة مسيرة قياديا في الحشد الشعبي",
+        "توغلت دبابات إسرائيلية في رفح",
+        "فرضت قوات حفتر حصارا على درنة",
+    ],
+)
+def test_regional_event_wording_is_a_candidate(sentence: str, lexicon: TriggerLexicon) -> None:
+    assert len(find_candidates(sentence, lexicon)) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "قال المتحدث باسم الحكومة إن الوضع مستقر",
+        "التقى الرئيس وفدا أمميا في بغداد",
+        "دعت الأمم المتحدة إلى وقف إطلاق النار في اليمن",
+        "خرجت تظاهرة في ساحة التحرير ببغداد",  # a protest, but ساحة التحرير is not a capture
+    ],
+)
+def test_regional_non_events_carry_no_territory_or_fire_trigger(
+    sentence: str, lexicon: TriggerLexicon
+) -> None:
+    assert not {"liberate", "launch"} & _ids(sentence, lexicon)
+
+
 def test_digest_items_are_candidates_with_their_region_header(lexicon: TriggerLexicon) -> None:
     text = _seed("004")
     candidates = find_candidates(text, lexicon)
