@@ -92,6 +92,8 @@ class CandidateRecall(BaseModel):
     missed: tuple[int, ...] = Field(description="Indices (into the gold list) of missed events.")
     sentences: int = Field(description="Sentences in the report.")
     candidates: int = Field(description="Candidate sentences proposed.")
+    evidence_sentences: int = Field(description="Sentences overlapping any gold evidence.")
+    evidence_candidates: int = Field(description="Those among the candidates.")
 
     @property
     def recall(self) -> float:
@@ -104,7 +106,8 @@ class CandidateRecall(BaseModel):
         missed = ", ".join(str(i) for i in self.missed) or "none"
         return (
             f"{self.found}/{self.events} events covered by {self.candidates} candidates "
-            f"of {self.sentences} sentences; missed: {missed}"
+            f"of {self.sentences} sentences ({self.evidence_candidates}/"
+            f"{self.evidence_sentences} evidence sentences); missed: {missed}"
         )
 
 
@@ -242,19 +245,26 @@ def candidate_recall(
     """
     spans = [(c.sentence.start, c.sentence.end) for c in find_candidates(text, lexicon)]
     missed: list[int] = []
+    evidence_spans: list[tuple[int, int]] = []
     for index, evidence in enumerate(gold_evidence):
-        if not any(
-            _overlaps(start, start + len(ev), spans)
-            for ev in evidence
-            for start in _occurrences(text, ev)
-        ):
+        occurrences = [
+            (start, start + len(ev)) for ev in evidence for start in _occurrences(text, ev)
+        ]
+        evidence_spans.extend(occurrences)
+        if not any(_overlaps(start, end, spans) for start, end in occurrences):
             missed.append(index)
+    sentences = split_sentences(text)
+    with_evidence = [
+        (s.start, s.end) for s in sentences if _overlaps(s.start, s.end, evidence_spans)
+    ]
     return CandidateRecall(
         events=len(gold_evidence),
         found=len(gold_evidence) - len(missed),
         missed=tuple(missed),
-        sentences=len(split_sentences(text)),
+        sentences=len(sentences),
         candidates=len(spans),
+        evidence_sentences=len(with_evidence),
+        evidence_candidates=sum(span in spans for span in with_evidence),
     )
 
 
