@@ -5,14 +5,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.candidates import (
+from summarizer.errors import ConfigError
+from summarizer.extraction.candidates import (
     Candidate,
     candidate_recall,
     find_candidates,
     find_casualty_counts,
 )
-from summarizer.errors import ConfigError
-from summarizer.triggers import TriggerLexicon, find_triggers
+from summarizer.extraction.triggers import TriggerLexicon, find_triggers
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = sorted((ROOT / "evals" / "gold" / "seeds").glob("*.json"))

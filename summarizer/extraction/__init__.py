@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from summarizer.extraction.candidates import (
+    CASUALTY_WINDOW,
+    Candidate,
+    CandidateRecall,
+    CasualtyCount,
+    candidate_recall,
+    find_candidates,
+    find_casualty_counts,
+)
 from summarizer.extraction.drafts import (
     ChunkDraft,
     DraftActor,
@@ -42,11 +51,30 @@ from summarizer.extraction.neutrality import (
     non_neutral_terms,
     review_summary,
 )
+from summarizer.extraction.triggers import (
+    TRIGGERS_RESOURCE,
+    CasualtyKind,
+    Token,
+    TriggerCategory,
+    TriggerEntry,
+    TriggerExample,
+    TriggerLexicon,
+    TriggerMatch,
+    core_offset,
+    find_triggers,
+    tokenize,
+)
 
 __all__ = [
+    "CASUALTY_WINDOW",
     "GROUNDING_KINDS",
     "NON_NEUTRAL_TERMS",
     "SUB_EVENT_TYPES_AR",
+    "TRIGGERS_RESOURCE",
+    "Candidate",
+    "CandidateRecall",
+    "CasualtyCount",
+    "CasualtyKind",
     "ChunkDraft",
     "DraftActor",
     "DraftEvent",
@@ -55,15 +83,26 @@ __all__ = [
     "HeadlineOutcome",
     "Issue",
     "IssueKind",
+    "Token",
+    "TriggerCategory",
+    "TriggerEntry",
+    "TriggerExample",
+    "TriggerLexicon",
+    "TriggerMatch",
     "arabic_event_summary",
     "arabic_figures",
+    "candidate_recall",
+    "core_offset",
     "draft_to_event",
     "english_event_summary",
     "english_figures",
     "extract_chunk",
     "extract_headline",
     "figures_consistent",
+    "find_candidates",
+    "find_casualty_counts",
     "find_quote",
+    "find_triggers",
     "format_names",
     "ground_events",
     "issue_texts",
@@ -72,4 +111,5 @@ __all__ = [
     "non_neutral_terms",
     "number_sentences",
     "review_summary",
+    "tokenize",
 ]

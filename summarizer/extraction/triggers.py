@@ -3,8 +3,8 @@
 The lexicon (``data/triggers.yaml``) lists base forms only: the 3rd person past and present of
 verbs, masdars, participles, nouns and broken plurals. This module expands them with a small,
 closed Arabic morphology and matches the expansions against the *normalised* tokens of a text
-(:func:`summarizer.arabic.normalize`), so written variants (hamza, taa marbuta, Persian letters,
-diacritics, tatweel) all meet the same key:
+(:func:`summarizer.text.arabic.normalize`), so written variants (hamza, taa marbuta, Persian
+letters, diacritics, tatweel) all meet the same key:
 
 * verbs take the conjunctions و/ف in front (present tense also س and ل), subject suffixes
   (ت، ا، وا، ن، نا، تم ...) and object pronouns (ه، ها، هم ...); the present takes the person
@@ -34,9 +34,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from summarizer.arabic import normalize
 from summarizer.errors import ConfigError
 from summarizer.schema import EventType
+from summarizer.text.arabic import normalize
 
 __all__ = [
     "TRIGGERS_RESOURCE",
@@ -429,7 +429,7 @@ def tokenize(text: str) -> list[Token]:
 
     Returns:
         The words in order; ``text[t.start:t.end]`` is the word as written and ``t.norm`` its
-        :func:`summarizer.arabic.normalize` form. Words that normalise to nothing (a lone
+        :func:`summarizer.text.arabic.normalize` form. Words that normalise to nothing (a lone
         tatweel) are dropped.
     """
     tokens: list[Token] = []

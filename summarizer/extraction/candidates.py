@@ -1,9 +1,9 @@
 """Candidate sentences: the sentences of a report that may state an event on the ground.
 
 The code proposes, the model decides: :func:`find_candidates` splits a report into sentences
-(:func:`summarizer.arabic.split_sentences`, digest region headers included) and keeps those that
-hold a trigger word from the reviewed lexicon (:mod:`summarizer.triggers`) or a casualty count
-(a number or vague quantity next to a casualty word: ``40 قتيلا``, ``عشرات الشهداء``,
+(:func:`summarizer.text.arabic.split_sentences`, digest region headers included) and keeps those
+that hold a trigger word from the reviewed lexicon (:mod:`summarizer.extraction.triggers`) or a
+casualty count (a number or vague quantity next to a casualty word: ``40 قتيلا``, ``عشرات الشهداء``,
 ``استشهاد 35 مدنياً``). Claimant words (قال، أعلن) are not triggers, so a pure statement is not a
 candidate. Every span is an offset into the *original* text.
 
@@ -17,10 +17,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from summarizer.arabic import split_sentences
-from summarizer.document import Sentence
-from summarizer.numbers import numbers_in, vague_quantities_in
-from summarizer.triggers import (
+from summarizer.extraction.triggers import (
     CasualtyKind,
     Token,
     TriggerCategory,
@@ -30,6 +27,9 @@ from summarizer.triggers import (
     find_triggers,
     tokenize,
 )
+from summarizer.text.arabic import split_sentences
+from summarizer.text.article import Sentence
+from summarizer.text.numbers import numbers_in, vague_quantities_in
 
 __all__ = [
     "CASUALTY_WINDOW",
@@ -153,7 +153,7 @@ def find_casualty_counts(
 
     A casualty word is a word of a lexicon entry with ``casualty`` set (قتيل، شهيد، جريح،
     مصاب، أسير، معتقل، قتل، استشهاد ...). The quantity is the nearest number (digits,
-    Arabic-Indic digits or number words, read by :func:`summarizer.numbers.numbers_in`) or
+    Arabic-Indic digits or number words, read by :func:`summarizer.text.numbers.numbers_in`) or
     vague quantity (عشرات، عدد من ...) within ``CASUALTY_WINDOW`` words before the casualty
     word, else within that many words after it.
 
