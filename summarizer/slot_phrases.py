@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from summarizer.schema import Stance
-from summarizer.slot_tokens import Token, has_article, strip_clitics
+from summarizer.slot_tokens import Token, has_article, inside_quotes, strip_clitics
 
 __all__ = [
     "ClaimantSpan",
@@ -70,7 +70,7 @@ _PLACE_HEADS = frozenset(
     {"قريه", "قريتي", "قري", "بلده", "بلدتي", "بلدات", "مدينه", "مدينتي", "حي", "حيي"}
     | {"احياء", "منطقه", "منطقتي", "تله", "تلتي", "تلال", "جبل", "جبال", "مطار", "حقل"}
     | {"معبر", "معبري", "مخيم", "ناحيه", "مزرعه", "مزارع", "ضاحيه", "سجن", "جسر", "دوار"}
-    | {"ساحه", "خربه", "سد", "مدرسه", "مشفي", "مستشفي", "مرصد", "طريق", "بلدتي"}
+    | {"ساحه", "خربه", "سد", "مدرسه", "مشفي", "مستشفي", "مرصد", "طريق", "مناطق"}
 )
 # Region heads and the English they give; "{place}" is the known place inside the phrase.
 _REGION_HEADS: dict[str, str] = {
@@ -97,13 +97,16 @@ _CLAIM_VERBS: dict[str, Stance] = {
         ("قال", "قالت", "افاد", "افادت", "ذكر", "ذكرت", "اكد", "اكدت", "كشف", "كشفت", "اشار")
         + ("اشارت", "اضاف", "اضافت", "لفت", "لفتت", "نوه", "اوضح", "اوضحت", "صرح", "صرحت")
         + ("نقل", "نقلت", "بث", "بثت", "نشر", "نشرت", "اتهم", "اتهمت", "اعترف", "اعترفت")
-        + ("اعلن", "اعلنت", "يقول", "تقول", "روي", "تحدث", "تحدثت"),
+        + ("اعلن", "اعلنت", "يعلن", "تعلن", "يقول", "تقول", "روي", "تحدث", "تحدثت", "اعتبر")
+        + ("اعتبرت", "يعتبر", "تابع", "تابعت", "اكدت"),
         "reported",
     ),
     **dict.fromkeys(("زعم", "زعمت", "ادعي", "ادعت", "تبني", "تبنت", "يزعم", "تزعم"), "claimed"),
     **dict.fromkeys(("نفي", "نفت", "ينفي", "تنفي", "كذب", "كذبت"), "denied"),
 }
-_ANNOUNCE = frozenset({"اعلن", "اعلنت"})
+_ANNOUNCE = frozenset({"اعلن", "اعلنت", "يعلن", "تعلن"})
+# Words that make a claimant a party to the fighting: its word is a claim (GUIDELINES 9).
+_MILITARY = frozenset({"عسكري", "عسكريه", "العسكري", "العسكريه", "الدفاع", "القيادي", "القياديه"})
 _CLAIM_PREPOSITIONS = frozenset({"بحسب", "حسب", "وفق", "وفقا", "طبقا", "نقلا", "حسبما"})
 _CLAIMANT_INNER_STOP = frozenset({"عن", "ان", "انه", "انها", "ل", "لل"})
 _CLAIMANT_KEEP = frozenset({"في", "باسم"})  # "مصدر في وزارة الدفاع", "المتحدث باسم التحالف"
@@ -142,6 +145,7 @@ class ClaimantSpan:
 
     trigger: int
     first: int
+    """Index of the claimant's first word; -1: the subject before the verb (see slots.py)."""
     last: int
     stance: Stance
     announces: bool
@@ -237,7 +241,10 @@ def find_place_phrases(tokens: Sequence[Token], known: Sequence[tuple[int, int]]
             continue
         if has_article(token.folded):
             # "المطار العسكري", "المدينة الصناعية": the definite phrase is the name.
-            found.append(PhraseSpan(i, i + 1, clitic_letters=_clitic_letters(token.folded)))
+            last = i + 1
+            while last + 1 < len(tokens) and last - i < 3 and _adjective(tokens[last + 1]):
+                last += 1  # "المناطق الريفية الشمالية"
+            found.append(PhraseSpan(i, last, clitic_letters=_clitic_letters(token.folded)))
             continue
         j = i + 1
         conjunction = False
@@ -282,6 +289,11 @@ def _region_around(tokens: Sequence[Token], first: int, last: int) -> PhraseSpan
     return PhraseSpan(start, end, gloss=gloss, anchor=first, clitic_letters=clitics)
 
 
+def _adjective(token: Token) -> bool:
+    """Return whether ``token`` can be a definite adjective continuing a place phrase."""
+    return not token.break_before and token.folded.startswith("ال") and not _is_stop(token)
+
+
 def _clitic_letters(word: str) -> int:
     """Return how many letters before the article are clitics (``وبالمطار`` -> 2)."""
     match = _BEFORE_ARTICLE.match(word)
@@ -294,30 +306,51 @@ _BEFORE_ARTICLE = re.compile(r"^([وف]?[بكل]?)ال")
 def find_claimants(tokens: Sequence[Token]) -> list[ClaimantSpan]:
     """Return attribution phrases: the claimant after each attribution word."""
     found: list[ClaimantSpan] = []
+    quoted = inside_quotes(tokens)
     for i, token in enumerate(tokens):
         verb = _base(token.folded, frozenset(_CLAIM_VERBS))
         preposition = _base(token.folded, _CLAIM_PREPOSITIONS)
         if verb is None and preposition is None:
             continue
+        if verb in _ANNOUNCE and _claimant_after(tokens, i + 1, quoted) is None:
+            # "شن تنظيم الدولة هجوما ... أعلن خلاله": the announcer is the sentence's subject.
+            found.append(ClaimantSpan(i, -1, -1, "claimed", announces=True))
+            continue
         start = i + 1
         if preposition is not None and start < len(tokens):
             if tokens[start].folded in {"عن", "ل"} or tokens[start].folded == "لما":
                 start += 1  # "نقلا عن", "وفقا لـ"
-        last = _claimant_after(tokens, start)
+        last = _claimant_after(tokens, start, quoted)
         if last is None:
             continue
         stance: Stance = _CLAIM_VERBS[verb] if verb is not None else "reported"
-        found.append(ClaimantSpan(i, start, last, stance, announces=verb in _ANNOUNCE))
+        found.append(
+            ClaimantSpan(i, start, last, _party_stance(tokens, start, last, stance), verb in _ANNOUNCE)
+        )
         inner = last + 1
         chain = _base(token.folded, _CHAIN_VERBS) is not None
         if chain and inner < len(tokens) and tokens[inner].folded == "عن" and not tokens[inner].break_before:
-            inner_last = _claimant_after(tokens, inner + 1)
+            inner_last = _claimant_after(tokens, inner + 1, quoted)
             if inner_last is not None:
-                found.append(ClaimantSpan(i, inner + 1, inner_last, stance, False, via=True))
+                inner_stance = _party_stance(tokens, inner + 1, inner_last, stance)
+                found.append(ClaimantSpan(i, inner + 1, inner_last, inner_stance, False, True))
     return found
 
 
-def _claimant_after(tokens: Sequence[Token], start: int) -> int | None:
+def _party_stance(tokens: Sequence[Token], first: int, last: int, stance: Stance) -> Stance:
+    """Return ``claimed`` for a reported word of a military source (``مصدر عسكري``)."""
+    if stance == "reported" and any(
+        strip_clitics(t.folded, _MILITARY) for t in tokens[first : last + 1]
+    ):
+        return "claimed"  # a party speaking of its own war (GUIDELINES section 9)
+    return stance
+
+
+def _claimant_after(tokens: Sequence[Token], start: int, quoted: Sequence[bool]) -> int | None:
+    """Return the last index of the claimant starting at ``start``, else None.
+
+    Words inside quotation marks (``موقع «روسيا اليوم»``) belong to the name whatever they are.
+    """
     if start >= len(tokens) or tokens[start].break_before:
         return None
     if tokens[start].folded in _CLAIMANT_INNER_STOP or _is_stop(tokens[start]):
@@ -327,6 +360,9 @@ def _claimant_after(tokens: Sequence[Token], start: int) -> int | None:
         nxt = tokens[last + 1]
         if nxt.break_before or nxt.folded in _CLAIMANT_INNER_STOP:
             break
+        if quoted[last + 1] and quoted[last] and not nxt.quoted:
+            last += 1
+            continue
         if nxt.folded not in _CLAIMANT_KEEP and (_is_stop(nxt) or nxt.folded.startswith("و")):
             break
         if nxt.folded in _CLAIMANT_KEEP and last + 2 >= len(tokens):

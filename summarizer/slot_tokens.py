@@ -20,6 +20,9 @@ from summarizer.grounding import normalize_with_offsets
 __all__ = [
     "QUOTES",
     "Token",
+    "has_article",
+    "inside_quotes",
+    "span_text",
     "strip_clitics",
     "tokenize",
 ]
@@ -71,6 +74,8 @@ class Token:
     """True when punctuation other than quotes and dashes stands before it."""
     quoted: bool
     """True when a quotation mark stands right before it."""
+    gap: str = ""
+    """The punctuation between the previous word and this one (spaces left out)."""
 
     @property
     def is_number(self) -> bool:
@@ -103,6 +108,7 @@ def tokenize(article_text: str, start: int, end: int) -> list[Token]:
                 end=start + ends[match.end() - 1],
                 break_before=bool(punctuation - QUOTES - _JOINERS),
                 quoted=bool(punctuation & QUOTES),
+                gap="".join(c for c in gap if not c.isspace()),
             )
         )
         previous_end = match.end()
@@ -143,3 +149,26 @@ def span_text(article_text: str, tokens: Sequence[Token]) -> tuple[int, int, str
     """Return ``(start, end, text)`` covering ``tokens`` in the article (first to last)."""
     start, end = tokens[0].start, tokens[-1].end
     return start, end, article_text[start:end]
+
+
+_OPENING = frozenset("«“‹")
+_CLOSING = frozenset("»”›")
+
+
+def inside_quotes(tokens: Sequence[Token]) -> list[bool]:
+    """Return, per token, whether it stands inside quotation marks (``«روسيا اليوم»``).
+
+    Guillemets and curly quotes open and close; a straight ``"`` toggles.
+    """
+    depth = 0
+    inside: list[bool] = []
+    for token in tokens:
+        for char in token.gap:
+            if char in _OPENING:
+                depth += 1
+            elif char in _CLOSING:
+                depth = max(0, depth - 1)
+            elif char == '"':
+                depth = 0 if depth else 1
+        inside.append(depth > 0)
+    return inside

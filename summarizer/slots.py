@@ -393,7 +393,13 @@ def _claimants(
     found: list[ClaimantOption] = []
     spans: list[tuple[int, int]] = []
     for claim in find_claimants(tokens):
-        s, e = tokens[claim.first].start, tokens[claim.last].end
+        if claim.first < 0:
+            subject = _subject_before(mentions, tokens[claim.trigger].start)
+            if subject is None:
+                continue
+            s, e = subject.start, subject.end
+        else:
+            s, e = tokens[claim.first].start, tokens[claim.last].end
         entry = _entry_at(mentions, s, e)
         stance = claim.stance
         if claim.announces and entry is not None and entry.kind not in _SOURCE_KINDS:
@@ -418,6 +424,16 @@ def _claimants(
                     )
                 )
     return _dedup(sorted(found, key=lambda c: c.start))
+
+
+def _subject_before(mentions: Sequence[Mention], before: int) -> Mention | None:
+    """Return the first glossary party named before offset ``before`` (the verb's subject)."""
+    for mention in mentions:
+        entry = mention.entry
+        if mention.end <= before and isinstance(entry, ActorEntry):
+            if entry.kind not in _SOURCE_KINDS:
+                return mention
+    return None
 
 
 def _entry_at(mentions: Sequence[Mention], start: int, end: int) -> ActorEntry | None:
