@@ -46,8 +46,24 @@ _NOUNS: dict[str, _Casualty] = {
         "wounded",
     ),
     **dict.fromkeys(
-        ("اسير", "اسيرا", "اسري", "معتقل", "معتقلا", "معتقلين", "مخطوف", "مخطوفين", "مختطف")
-        + ("مختطفين", "محتجز", "محتجزين", "موقوف", "موقوفين", "سجين", "سجناء"),
+        (
+            "اسير",
+            "اسيرا",
+            "اسري",
+            "معتقل",
+            "معتقلا",
+            "معتقلين",
+            "مخطوف",
+            "مخطوفين",
+            "مختطف",
+            "مختطفين",
+            "محتجز",
+            "محتجزين",
+            "موقوف",
+            "موقوفين",
+            "سجين",
+            "سجناء",
+        ),
         "captured",
     ),
 }
@@ -57,9 +73,33 @@ _SINGULAR_NOUNS = frozenset({"قتيل", "شهيد", "جريح", "مصاب", "ا
 # Verbs and verbal nouns of killing, wounding and capture (folded, clitics stripped on lookup).
 _VERBS: dict[str, _Casualty] = {
     **dict.fromkeys(
-        ("قتل", "قتلت", "قتلوا", "مقتل", "استشهد", "استشهدت", "استشهدوا", "استشهاد")
-        + ("قضي", "قضت", "قضوا", "القضاء", "قضاء", "اعدم", "اعدمت", "اعدام", "اعدامات")
-        + ("تصفيه", "مصرع", "توفي", "توفيت", "وفاه", "اغتيال", "ذبح", "حتف"),
+        (
+            "قتل",
+            "قتلت",
+            "قتلوا",
+            "مقتل",
+            "استشهد",
+            "استشهدت",
+            "استشهدوا",
+            "استشهاد",
+            "قضي",
+            "قضت",
+            "قضوا",
+            "القضاء",
+            "قضاء",
+            "اعدم",
+            "اعدمت",
+            "اعدام",
+            "اعدامات",
+            "تصفيه",
+            "مصرع",
+            "توفي",
+            "توفيت",
+            "وفاه",
+            "اغتيال",
+            "ذبح",
+            "حتف",
+        ),
         "killed",
     ),
     **dict.fromkeys(
@@ -67,8 +107,25 @@ _VERBS: dict[str, _Casualty] = {
         "wounded",
     ),
     **dict.fromkeys(
-        ("اسر", "اسرت", "اعتقال", "اعتقل", "اعتقلت", "اعتقالات", "اختطاف", "اختطف", "خطف")
-        + ("احتجاز", "احتجز", "احتجزت", "القبض", "توقيف", "اوقفت", "اعتقلوا", "اسرها"),
+        (
+            "اسر",
+            "اسرت",
+            "اعتقال",
+            "اعتقل",
+            "اعتقلت",
+            "اعتقالات",
+            "اختطاف",
+            "اختطف",
+            "خطف",
+            "احتجاز",
+            "احتجز",
+            "احتجزت",
+            "القبض",
+            "توقيف",
+            "اوقفت",
+            "اعتقلوا",
+            "اسرها",
+        ),
         "captured",
     ),
 }
@@ -217,9 +274,9 @@ def _qualifier_before(tokens: Sequence[Token], first: int) -> tuple[int, Qualifi
             continue
         words = tuple(t.folded for t in tokens[start:first])
         head = strip_clitics(words[0], frozenset({phrase[0]}))
-        if head is not None and words[1:] == phrase[1:]:
-            if not any(t.break_before for t in tokens[start + 1 : first + 1]):
-                return start, qualifier
+        broken = any(t.break_before for t in tokens[start + 1 : first + 1])
+        if head is not None and words[1:] == phrase[1:] and not broken:
+            return start, qualifier
     return first, "exact"
 
 
@@ -228,7 +285,9 @@ def _casualty_of(word: str, table: dict[str, _Casualty]) -> _Casualty | None:
     return table[base] if base is not None else None
 
 
-def _joined_kind(tokens: Sequence[Token], i: int, kind: _Casualty, table: dict[str, _Casualty]) -> Counts:
+def _joined_kind(
+    tokens: Sequence[Token], i: int, kind: _Casualty, table: dict[str, _Casualty]
+) -> Counts:
     """Return ``killed_or_wounded`` when a word of the other kind is joined to ``tokens[i]``."""
     for j in (i - 1, i + 1):
         if not 0 <= j < len(tokens):
@@ -258,7 +317,9 @@ def _read_figure(tokens: Sequence[Token], number: _Number) -> tuple[FigureSpan, 
         if kind is not None:
             counts = _joined_kind(tokens, after, kind, _NOUNS)
             last = after + 1 if counts == "killed_or_wounded" and kind == "killed" else after
-            return FigureSpan(first, min(last, len(tokens) - 1), number.value, counts, qualifier), set()
+            return FigureSpan(
+                first, min(last, len(tokens) - 1), number.value, counts, qualifier
+            ), set()
         if strip_clitics(noun.folded, _THINGS) is not None:
             return FigureSpan(first, after, number.value, "other", qualifier), set()
     last = after if noun is not None else number.last

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
 from summarizer.schema import Stance
 from summarizer.slot_tokens import Token, has_article, inside_quotes, strip_clitics
 
@@ -94,11 +95,54 @@ _REGION_FILLERS = frozenset({"مدينه", "محافظه", "منطقه", "بلد
 # Attribution words: verbs (with a stance hint) and prepositions.
 _CLAIM_VERBS: dict[str, Stance] = {
     **dict.fromkeys(
-        ("قال", "قالت", "افاد", "افادت", "ذكر", "ذكرت", "اكد", "اكدت", "كشف", "كشفت", "اشار")
-        + ("اشارت", "اضاف", "اضافت", "لفت", "لفتت", "نوه", "اوضح", "اوضحت", "صرح", "صرحت")
-        + ("نقل", "نقلت", "بث", "بثت", "نشر", "نشرت", "اتهم", "اتهمت", "اعترف", "اعترفت")
-        + ("اعلن", "اعلنت", "يعلن", "تعلن", "يقول", "تقول", "روي", "تحدث", "تحدثت", "اعتبر")
-        + ("اعتبرت", "يعتبر", "تابع", "تابعت", "اكدت"),
+        (
+            "قال",
+            "قالت",
+            "افاد",
+            "افادت",
+            "ذكر",
+            "ذكرت",
+            "اكد",
+            "اكدت",
+            "كشف",
+            "كشفت",
+            "اشار",
+            "اشارت",
+            "اضاف",
+            "اضافت",
+            "لفت",
+            "لفتت",
+            "نوه",
+            "اوضح",
+            "اوضحت",
+            "صرح",
+            "صرحت",
+            "نقل",
+            "نقلت",
+            "بث",
+            "بثت",
+            "نشر",
+            "نشرت",
+            "اتهم",
+            "اتهمت",
+            "اعترف",
+            "اعترفت",
+            "اعلن",
+            "اعلنت",
+            "يعلن",
+            "تعلن",
+            "يقول",
+            "تقول",
+            "روي",
+            "تحدث",
+            "تحدثت",
+            "اعتبر",
+            "اعتبرت",
+            "يعتبر",
+            "تابع",
+            "تابعت",
+            "اكدت",
+        ),
         "reported",
     ),
     **dict.fromkeys(("زعم", "زعمت", "ادعي", "ادعت", "تبني", "تبنت", "يزعم", "تزعم"), "claimed"),
@@ -185,7 +229,7 @@ def _name_after(
         if quoted:
             if nxt.quoted:
                 break  # the closing quote stood before this word
-        elif nxt.quoted or nxt.folded.startswith("و") and not nxt.folded.startswith("وادي"):
+        elif nxt.quoted or (nxt.folded.startswith("و") and not nxt.folded.startswith("وادي")):
             break  # a new quoted name, or "و" joining the next item
         elif has_article(tokens[last].folded) and not has_article(nxt.folded):
             break  # a definite word closes a construct chain ("قوات النظام" | "تقصف")
@@ -224,7 +268,9 @@ def _head_may_name(tokens: Sequence[Token], i: int) -> bool:
     )
 
 
-def find_place_phrases(tokens: Sequence[Token], known: Sequence[tuple[int, int]]) -> list[PhraseSpan]:
+def find_place_phrases(
+    tokens: Sequence[Token], known: Sequence[tuple[int, int]]
+) -> list[PhraseSpan]:
     """Return place names after designators, list items after them, and region phrases.
 
     Args:
@@ -241,10 +287,10 @@ def find_place_phrases(tokens: Sequence[Token], known: Sequence[tuple[int, int]]
             continue
         if has_article(token.folded):
             # "المطار العسكري", "المدينة الصناعية": the definite phrase is the name.
-            last = i + 1
-            while last + 1 < len(tokens) and last - i < 3 and _adjective(tokens[last + 1]):
-                last += 1  # "المناطق الريفية الشمالية"
-            found.append(PhraseSpan(i, last, clitic_letters=_clitic_letters(token.folded)))
+            end = i + 1
+            while end + 1 < len(tokens) and end - i < 3 and _adjective(tokens[end + 1]):
+                end += 1  # "المناطق الريفية الشمالية"
+            found.append(PhraseSpan(i, end, clitic_letters=_clitic_letters(token.folded)))
             continue
         j = i + 1
         conjunction = False
@@ -317,19 +363,25 @@ def find_claimants(tokens: Sequence[Token]) -> list[ClaimantSpan]:
             found.append(ClaimantSpan(i, -1, -1, "claimed", announces=True))
             continue
         start = i + 1
-        if preposition is not None and start < len(tokens):
-            if tokens[start].folded in {"عن", "ل"} or tokens[start].folded == "لما":
-                start += 1  # "نقلا عن", "وفقا لـ"
+        if preposition is not None and start < len(tokens) and tokens[start].folded in {"عن", "ل"}:
+            start += 1  # "نقلا عن", "وفقا لـ"
         last = _claimant_after(tokens, start, quoted)
         if last is None:
             continue
         stance: Stance = _CLAIM_VERBS[verb] if verb is not None else "reported"
         found.append(
-            ClaimantSpan(i, start, last, _party_stance(tokens, start, last, stance), verb in _ANNOUNCE)
+            ClaimantSpan(
+                i, start, last, _party_stance(tokens, start, last, stance), verb in _ANNOUNCE
+            )
         )
         inner = last + 1
         chain = _base(token.folded, _CHAIN_VERBS) is not None
-        if chain and inner < len(tokens) and tokens[inner].folded == "عن" and not tokens[inner].break_before:
+        if (
+            chain
+            and inner < len(tokens)
+            and tokens[inner].folded == "عن"
+            and not tokens[inner].break_before
+        ):
             inner_last = _claimant_after(tokens, inner + 1, quoted)
             if inner_last is not None:
                 inner_stance = _party_stance(tokens, inner + 1, inner_last, stance)
@@ -414,4 +466,3 @@ def _date_core(tokens: Sequence[Token], i: int) -> int | None:
                 last += 1
         return last
     return None
-

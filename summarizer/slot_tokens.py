@@ -12,7 +12,7 @@ phrases (a name after a head word, a figure and its noun) never cross a comma or
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from summarizer.grounding import normalize_with_offsets
@@ -115,7 +115,7 @@ def tokenize(article_text: str, start: int, end: int) -> list[Token]:
     return tokens
 
 
-def strip_clitics(word: str, bases: frozenset[str] | dict[str, object]) -> str | None:
+def strip_clitics(word: str, bases: Collection[str]) -> str | None:
     """Return the base of ``word`` found in ``bases``, trying it bare and then without clitics.
 
     Args:

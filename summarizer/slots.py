@@ -277,7 +277,9 @@ def _places(
         if mention.kind != "place":
             continue
         fields = _place_fields(mention, region_admin1)
-        places.append(_option(PlaceOption, text, mention.start, mention.end, origin=origin, **fields))
+        places.append(
+            _option(PlaceOption, text, mention.start, mention.end, origin=origin, **fields)
+        )
         rng = _token_range(tokens, mention.start, mention.end)
         if rng is not None:
             known.append(rng)
@@ -349,7 +351,12 @@ def _actors(text: str, tokens: Sequence[Token], mentions: Sequence[Mention]) -> 
             continue
         actors.append(
             _option(
-                ActorOption, text, mention.start, mention.end, name_en=entry.canonical_en, kind=entry.kind
+                ActorOption,
+                text,
+                mention.start,
+                mention.end,
+                name_en=entry.canonical_en,
+                kind=entry.kind,
             )
         )
     taken = [(m.start, m.end) for m in mentions if m.kind == "actor"]
@@ -410,19 +417,20 @@ def _claimants(
         )
         spans.append((s, e))
     for mention in mentions:  # monitors and agencies named without an attribution word
-        entry = mention.entry
-        if isinstance(entry, ActorEntry) and entry.kind in _SOURCE_KINDS:
-            if not _overlaps(mention.start, mention.end, spans):
-                found.append(
-                    _option(
-                        ClaimantOption,
-                        text,
-                        mention.start,
-                        mention.end,
-                        name_en=entry.canonical_en,
-                        stance="reported",
-                    )
+        source = mention.entry
+        if not isinstance(source, ActorEntry) or source.kind not in _SOURCE_KINDS:
+            continue
+        if not _overlaps(mention.start, mention.end, spans):
+            found.append(
+                _option(
+                    ClaimantOption,
+                    text,
+                    mention.start,
+                    mention.end,
+                    name_en=source.canonical_en,
+                    stance="reported",
                 )
+            )
     return _dedup(sorted(found, key=lambda c: c.start))
 
 
@@ -430,9 +438,12 @@ def _subject_before(mentions: Sequence[Mention], before: int) -> Mention | None:
     """Return the first glossary party named before offset ``before`` (the verb's subject)."""
     for mention in mentions:
         entry = mention.entry
-        if mention.end <= before and isinstance(entry, ActorEntry):
-            if entry.kind not in _SOURCE_KINDS:
-                return mention
+        if (
+            mention.end <= before
+            and isinstance(entry, ActorEntry)
+            and entry.kind not in _SOURCE_KINDS
+        ):
+            return mention
     return None
 
 
@@ -475,7 +486,11 @@ def _numbered(prefix: str, options: Sequence[_O]) -> tuple[_O, ...]:
 # Rendering for a prompt
 # --------------------------------------------------------------------------------------------
 
-_ORIGIN_MARK: dict[PlaceOrigin, str] = {"sentence": "", "previous": " [prev]", "region": " [header]"}
+_ORIGIN_MARK: dict[PlaceOrigin, str] = {
+    "sentence": "",
+    "previous": " [prev]",
+    "region": " [header]",
+}
 
 
 def render_options(proposals: SlotProposals) -> str:

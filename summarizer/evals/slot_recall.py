@@ -76,15 +76,14 @@ def _contains(a: str | None, b: str | None) -> bool:
 
 def _place_hit(gold: GoldLocation, proposals: Sequence[SlotProposals]) -> bool:
     for option in (p for props in proposals for p in props.places):
-        same_en = bool(option.name_en) and option.name_en.casefold() == gold.name_en.casefold()
+        name_en = option.name_en or ""
+        same_en = bool(name_en) and name_en.casefold() == gold.name_en.casefold()
         if _contains(gold.name_ar, option.text) or same_en:
             return True
     return False
 
 
-def _figure(
-    kind: str, value: int, proposals: Sequence[SlotProposals]
-) -> FigureOption | None:
+def _figure(kind: str, value: int, proposals: Sequence[SlotProposals]) -> FigureOption | None:
     for option in (f for props in proposals for f in props.figures):
         if option.offered and option.counts == kind and option.value == value:
             return option
@@ -106,9 +105,7 @@ def _evidence_proposals(
     return found
 
 
-def measure_slot_recall(
-    cases: Iterable[EvalCase], *, index: MentionIndex
-) -> dict[str, SlotRecall]:
+def measure_slot_recall(cases: Iterable[EvalCase], *, index: MentionIndex) -> dict[str, SlotRecall]:
     """Measure proposal recall per slot over the gold events of ``cases``.
 
     Args:
