@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from summarizer.arabic import split_sentences
 from summarizer.chunk import chunk_article
 from summarizer.document import Article
@@ -48,6 +50,26 @@ def test_event_quotes_the_pointed_sentence_verbatim_with_offsets() -> None:
     assert event.event_type == "Explosions/Remote violence"
     assert event.region_ar == "حلب"
     assert event.date == "2017-09-08"
+    assert event.time_precision == 1
+
+
+@pytest.mark.parametrize(
+    ("date_text_ar", "date", "precision"),
+    [
+        ("الأسبوع الماضي", "2017-09-05", 2),  # 2-8 September, its middle day
+        ("الشهر الماضي", "2017-08-16", 3),
+        ("الخميس المقبل", None, None),  # points forward: no date
+        ("خلال المعارك", None, None),
+        (None, None, None),
+    ],
+)
+def test_event_date_carries_its_acled_time_precision(
+    date_text_ar: str | None, date: str | None, precision: int | None
+) -> None:
+    a = article()
+    chunk = chunk_article(a, max_tokens=500, overlap_sentences=0)[0]
+    event = draft_to_event(draft(date_text_ar=date_text_ar), chunk, a)
+    assert (event.date, event.time_precision) == (date, precision)
 
 
 def test_pointer_outside_the_chunk_is_flagged_without_a_quote() -> None:
