@@ -371,10 +371,10 @@ def _explicit_dates(
         end = i + width
         day, span = _day_before(tokens, i)
         if day is None:  # English order, "August 6 2016", or a month and year, "May 2017"
-            day, year, year_at = _day_year_after(tokens, end)
+            day, year, through = _day_year_after(tokens, end)
         else:
-            year, year_at = _year_after(tokens, end)
-        span |= set(range(i, end)) | (set(range(end, year_at + 1)) if year_at else set())
+            year, through = _year_after(tokens, end)
+        span |= set(range(i, end if through is None else through + 1))
         ambiguous = width == 1 and bool(tokens[i].stem(_AMBIGUOUS_MONTHS, definite=False))
         if ambiguous and day is None and year is None and not _has_context(tokens, i):
             i += 1
@@ -458,7 +458,7 @@ def _year_after(tokens: list[_Token], i: int) -> tuple[int | None, int | None]:
 
 
 def _day_year_after(tokens: list[_Token], i: int) -> tuple[int | None, int | None, int | None]:
-    """Return ``(day, year, index of the year)`` written after a month name."""
+    """Return ``(day, year, index of the last of them)`` written after a month name."""
     year, year_at = _year_after(tokens, i)
     if year is not None or i >= len(tokens):
         return None, year, year_at
