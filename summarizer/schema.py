@@ -31,11 +31,12 @@ __all__ = [
     "Qualifier",
     "Stance",
     "SubEventType",
+    "TimePrecision",
     "event_type_of",
     "export_json_schema",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 EventType = Literal[
     "Battles",
@@ -121,6 +122,8 @@ ACLED_TYPES: dict[str, tuple[str, ...]] = {
 Qualifier = Literal["exact", "at_least", "approximate", "unspecified"]
 Stance = Literal["reported", "claimed", "denied"]
 ActorRole = Literal["attacker", "target", "ally", "other"]
+#: ACLED ``time_precision``: 1 = day, 2 = week, 3 = month.
+TimePrecision = Literal[1, 2, 3]
 
 
 def event_type_of(sub_event_type: str) -> EventType:
@@ -219,7 +222,14 @@ class Event(_Model):
     event_type: EventType = Field(description="ACLED event type.")
     sub_event_type: SubEventType = Field(description="ACLED sub-event type.")
     date: str | None = Field(
-        default=None, description="ISO date (YYYY-MM-DD) when it can be resolved, else null."
+        default=None,
+        description="ISO date (YYYY-MM-DD) the date words name, never after publication, else "
+        "null; for a week or month (see time_precision) the middle day of that span.",
+    )
+    time_precision: TimePrecision | None = Field(
+        default=None,
+        description="ACLED time precision of date: 1 the day is known, 2 only the week, "
+        "3 only the month; null when date is null.",
     )
     date_text_ar: str | None = Field(
         default=None, description="The date words as written (e.g. أمس, يوم الخميس)."

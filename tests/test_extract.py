@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from summarizer.extraction.drafts import DraftActor, DraftEvent
 from summarizer.extraction.event_text import arabic_event_summary
 from summarizer.extraction.extract import draft_to_event, number_sentences
@@ -48,6 +50,7 @@ def test_event_quotes_the_pointed_sentence_verbatim_with_offsets() -> None:
     assert event.event_type == "Explosions/Remote violence"
     assert event.region_ar == "حلب"
     assert event.date == "2017-09-08"
+    assert event.time_precision == 1
 
 
 def test_pointer_outside_the_chunk_is_flagged_without_a_quote() -> None:
@@ -111,3 +114,22 @@ def test_unsupported_or_partisan_summary_is_replaced_by_a_built_one() -> None:
     kinds = [issue.kind for issue in checked.issues]
     assert IssueKind.WORDING in kinds and kinds[-1] is IssueKind.SUMMARY_REPLACED
     assert event.grounded  # wording doubts never make an event ungrounded
+
+
+@pytest.mark.parametrize(
+    ("date_text_ar", "date", "precision"),
+    [
+        ("الأسبوع الماضي", "2017-09-05", 2),  # 2-8 September, its middle day
+        ("الشهر الماضي", "2017-08-16", 3),
+        ("الخميس المقبل", None, None),  # points forward: no date
+        ("خلال المعارك", None, None),
+        (None, None, None),
+    ],
+)
+def test_event_date_carries_its_acled_time_precision(
+    date_text_ar: str | None, date: str | None, precision: int | None
+) -> None:
+    a = article()
+    chunk = chunk_article(a, max_tokens=500, overlap_sentences=0)[0]
+    event = draft_to_event(draft(date_text_ar=date_text_ar), chunk, a)
+    assert (event.date, event.time_precision) == (date, precision)

@@ -128,6 +128,10 @@ def _quoted_sentences(draft: DraftEvent, chunk: Chunk) -> tuple[list[Sentence], 
 def draft_to_event(draft: DraftEvent, chunk: Chunk, article: Article) -> Event:
     """Complete a draft: quote its sentences verbatim, derive the type, resolve the date.
 
+    ``date`` and ``time_precision`` come from :func:`summarizer.text.dates.resolve_date` (the
+    draft's date words against the publication date); both are null when the words allow
+    no date.
+
     The returned event is not grounded yet (``grounded=False``); see
     :class:`summarizer.extraction.grounding.Grounder`. Its ``issues`` say what was wrong with
     the model's sentence pointers.
@@ -153,11 +157,13 @@ def _draft_to_event(draft: DraftEvent, chunk: Chunk, article: Article) -> tuple[
     figures = (draft.killed, draft.wounded, draft.captured)
     if all(f is None for f in figures):
         qualifier = "unspecified"
+    when = resolve_date(draft.date_text_ar, article.published)
     event = Event(
         event_id=_event_id(article.article_id, start, end, draft),
         event_type=event_type_of(draft.sub_event_type),
         sub_event_type=draft.sub_event_type,
-        date=resolve_date(draft.date_text_ar, article.published),
+        date=when.iso() if when else None,
+        time_precision=when.precision if when else None,
         date_text_ar=draft.date_text_ar or None,
         location=Location(name_ar=draft.location_ar.strip(), name_en=draft.location_en.strip()),
         actors=[

@@ -23,6 +23,8 @@ from summarizer.text.chunking import (
     chunk_id,
 )
 from summarizer.text.dates import (
+    Precision,
+    ResolvedDate,
     resolve_date,
 )
 from summarizer.text.numbers import (
@@ -38,6 +40,8 @@ __all__ = [
     "VAGUE_QUANTITIES",
     "Article",
     "Chunk",
+    "Precision",
+    "ResolvedDate",
     "Sentence",
     "arabic_ratio",
     "chunk_article",
