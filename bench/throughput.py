@@ -2,7 +2,7 @@
 
     python bench/throughput.py [--sizes 10 100 1000] [--latency 0.05] [--concurrency 8] [--repeat 3]
 
-The server (tests/fakeopenai.FakeOpenAI answering with tests/fakemodel.RuleModel after
+The server (tests.support.FakeOpenAI answering with tests.support.RuleModel after
 ``--latency`` seconds) runs in its own process, and each corpus size runs in a fresh worker
 process, so the CPU time and peak RSS reported are the pipeline's alone. Reported per size:
 
@@ -42,12 +42,11 @@ sys.path.insert(0, str(ROOT))
 SERVER = """
 import sys, time
 sys.path.insert(0, {root!r})
-from tests import fakeopenai
-from tests.fakemodel import RuleModel
-from tests.fakeopenai import Content, Delay, FakeOpenAI
+from tests.support import Content, Delay, FakeOpenAI, RuleModel
+from tests.support import server as fake_server
 # Headers and body go out in two writes; with Nagle on, the body waits for a delayed ACK
 # (~40 ms on Linux), which would be measured as model latency.
-fakeopenai._Handler.disable_nagle_algorithm = True
+fake_server._Handler.disable_nagle_algorithm = True
 model = RuleModel()
 server = FakeOpenAI(responder=lambda r: Delay({latency}, then=Content(model(r)))).start()
 print(server.base_url, flush=True)

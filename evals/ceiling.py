@@ -2,9 +2,9 @@
 
 Usage (from the repository root)::
 
-    PYTHONPATH=. /work/venv/bin/python evals/ceiling.py [--dataset seeds] [--limit N] [--store PATH]
+    python evals/ceiling.py [--dataset seeds] [--limit N] [--store PATH]
 
-Starts the loopback OpenAI-protocol server of ``tests/fakeopenai.py`` with the oracle of
+Starts the loopback OpenAI-protocol server of ``tests/support/server.py`` with the oracle of
 ``summarizer/evals/oracle.py`` as its responder, runs ``summarizer eval`` against it (a
 throw-away store unless ``--store`` is given) and prints the metrics table. Anything below 1.0
 is lost by the pipeline itself (chunking, quoting whole sentences, grounding, dedupe) or by the
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -29,17 +28,9 @@ from summarizer.evals.report import Comparison, metrics_table
 from summarizer.evals.runner import run_eval
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the test support package (tests.support)
 
-
-def _fake_openai_module() -> object:
-    path = ROOT / "tests" / "fakeopenai.py"
-    spec = importlib.util.spec_from_file_location("_ceiling_fakeopenai", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses need the module registered
-    spec.loader.exec_module(module)
-    return module
+from tests.support import FakeOpenAI  # noqa: E402
 
 
 def main() -> int:
@@ -49,18 +40,19 @@ def main() -> int:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--store", type=Path)
     parser.add_argument("--no-glossary", action="store_true")
+    parser.add_argument("--strategy", choices=("free", "decide"), default="free")
     parser.add_argument("--prompt", action="append", default=[], help="pin NAME@VERSION")
     args = parser.parse_args()
 
     dataset = load_dataset(args.dataset, root=repo_root())
-    fake = _fake_openai_module()
     console = Console()
-    with tempfile.TemporaryDirectory() as tmp, fake.FakeOpenAI(responder=Oracle(dataset)) as server:  # type: ignore[attr-defined]
+    with tempfile.TemporaryDirectory() as tmp, FakeOpenAI(responder=Oracle(dataset)) as server:
         settings = Settings.from_env(
             env={},
             base_url=server.base_url,
             api_key="sk-oracle",
             model="oracle",
+            strategy=args.strategy,
             store_path=args.store or Path(tmp) / "ceiling.sqlite3",
             cache_dir=Path(tmp),
             prompt_overrides=dict(spec.split("@", 1) for spec in args.prompt),

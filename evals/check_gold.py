@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    PYTHONPATH=/work/main /work/venv/bin/python evals/check_gold.py [FILE.json ...]
+    python evals/check_gold.py [FILE.json ...]
 
 Checks, for every file (or only the files given):
 

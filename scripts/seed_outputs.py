@@ -34,7 +34,7 @@ FORMATS = {
 
 def _fake_server_class() -> type:
     sys.path.insert(0, str(ROOT))
-    for name in ("tests.support.server", "tests.fakeopenai"):
+    for name in ("tests.support", "tests.fakeopenai"):  # this layout, and the one before it
         with contextlib.suppress(ModuleNotFoundError):
             return importlib.import_module(name).FakeOpenAI  # type: ignore[no-any-return]
     raise SystemExit("cannot find the loopback test server under tests/")

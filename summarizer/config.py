@@ -29,6 +29,7 @@ __all__ = [
     "LOCAL_MODEL_NAME",
     "Backend",
     "Settings",
+    "Strategy",
     "default_cache_dir",
 ]
 
@@ -67,6 +68,10 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
 DEFAULT_BATCH_POLL_SECONDS = 10.0
 
 Backend = Literal["openai", "local"]
+#: How events are extracted: ``free`` -- the model reads numbered sentences and writes every
+#: field (for strong endpoints); ``decide`` -- the code finds candidate sentences and proposes
+#: the options of every slot, the model only decides (for small models).
+Strategy = Literal["free", "decide"]
 
 
 def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -128,6 +133,11 @@ class Settings(BaseModel):
     )
     glossary_paths: tuple[Path, ...] = Field(default=(), description="Extra glossary files.")
     use_glossary: bool = Field(default=True, description="Give known names to the model.")
+    strategy: Strategy | None = Field(
+        default=None,
+        description="'free' or 'decide'; None: 'decide' on the embedded model, 'free' on an "
+        "endpoint (see resolved_strategy).",
+    )
     prices: dict[str, tuple[float, float]] = Field(
         default_factory=lambda: dict(DEFAULT_PRICES),
         description="Model -> USD per million (prompt, completion) tokens, for the ledger.",
@@ -159,6 +169,18 @@ class Settings(BaseModel):
         data["api_key_set"] = self.api_key is not None
         data["base_url"] = public_url(self.base_url)
         return data
+
+    @property
+    def resolved_strategy(self) -> Strategy:
+        """Return the extraction strategy: the one set, else the backend's default.
+
+        The embedded 1.5B model decides among proposed options (``decide``); an endpoint,
+        presumably a stronger model, reads and writes freely (``free``). README, "Evals", gives
+        the measurements behind these defaults.
+        """
+        if self.strategy is not None:
+            return self.strategy
+        return "decide" if self.backend == "local" else "free"
 
     @property
     def resolved_store_path(self) -> Path:

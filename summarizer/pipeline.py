@@ -36,8 +36,11 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from summarizer.config import Settings
+from summarizer.config import Settings, Strategy
 from summarizer.errors import ConfigError, InputError, LLMError
+from summarizer.extraction.candidates import find_candidates
+from summarizer.extraction.decide import TitleOutcome, ask_title, decide_article
+from summarizer.extraction.event_text import article_overview
 from summarizer.extraction.extract import HeadlineOutcome, extract_chunk, extract_headline
 from summarizer.ingest import read_sources
 from summarizer.llm.batch import RequestRecorder, prefetch_batch
@@ -46,7 +49,9 @@ from summarizer.llm.meter import MeteredLLM, RunStats
 from summarizer.llm.ratelimit import RateLimitedLLM, RateLimiter
 from summarizer.llm.seam import LLM, BatchAPI
 from summarizer.merge import cluster_events, dedupe_events
+from summarizer.names.canonical import mention_index
 from summarizer.names.hooks import EventCanonicalizer, NameHints
+from summarizer.names.mentions import MentionIndex
 from summarizer.prompts import PromptTemplate, load_prompt
 from summarizer.schema import SCHEMA_VERSION, ArticleSummary, Briefing, Event
 from summarizer.store import Store
@@ -103,6 +108,18 @@ class _Context:
     headline_prompt: PromptTemplate
     names: NameHints | None
     canonicalize: EventCanonicalizer | None
+    strategy: Strategy = "free"
+    decide_prompt: PromptTemplate | None = None
+    title_prompt: PromptTemplate | None = None
+    index: MentionIndex | None = None
+    """The names the ``decide`` strategy's slot proposer looks for."""
+
+    @property
+    def prompts(self) -> list[PromptTemplate]:
+        """Return the prompts this run's strategy uses (stamped on every article)."""
+        if self.decide_prompt is not None and self.title_prompt is not None:
+            return [self.decide_prompt, self.title_prompt]
+        return [self.events_prompt, self.headline_prompt]
 
 
 @functools.cache
@@ -130,6 +147,7 @@ def run_key(settings: Settings, llm: LLM, prompts: Sequence[PromptTemplate]) -> 
         "prompts": [[p.name, p.version, p.sha256] for p in prompts],
         "chunk": [settings.chunk_tokens, settings.chunk_overlap_sentences],
         "reasks": settings.max_grounding_reasks,
+        "strategy": settings.resolved_strategy,
         "glossary": [settings.use_glossary, [str(p) for p in settings.glossary_paths]],
     }
     blob = json.dumps(payload, sort_keys=True).encode("utf-8")
@@ -200,25 +218,12 @@ class ArticleOutcome:
 async def summarize_one(
     article: Article, ctx: _Context, stats: RunStats, listener: ProgressListener | None = None
 ) -> ArticleOutcome:
-    """Run one article through chunking, extraction, grounding and dedupe.
+    """Run one article through extraction (by the run's strategy), grounding and dedupe.
 
-    The chunks and the headline are asked concurrently (``ctx.llm`` bounds what is in flight).
-    Never raises for model failures: a chunk that fails is a warning, an article whose every
-    request failed comes back with ``status="failed"``.
+    Never raises for model failures: a chunk (or candidate) that fails is a warning, an article
+    whose every request failed comes back with ``status="failed"``.
     """
-    if ctx.names is not None:
-        # Overlapping chunks and the headline ask about the same sentences: look each up once.
-        ctx = replace(ctx, names=_per_sentence_memo(ctx.names))
     sentences = split_sentences(article.text)
-    chunks = chunk_article(
-        article,
-        max_tokens=ctx.settings.chunk_tokens,
-        overlap_sentences=ctx.settings.chunk_overlap_sentences,
-        sentences=sentences,
-    )
-    stats.chunks += len(chunks)
-    if listener:
-        listener.article_started(article, len(chunks))
     base = ArticleSummary(
         source=article.source,
         article_id=article.article_id,
@@ -226,29 +231,19 @@ async def summarize_one(
         published=article.published,
         headline_ar=sentences[0].text if sentences else "",
         model=ctx.llm.model,
-        prompts=[ctx.events_prompt.stamp, ctx.headline_prompt.stamp],
+        prompts=[p.stamp for p in ctx.prompts],
     )
-    (events, failures), headline = await asyncio.gather(
-        _extract_article_chunks(article, chunks, ctx, listener),
-        _headline(article, sentences, ctx),
-    )
-    warnings = list(failures)
-    if isinstance(headline, LLMError):
-        warnings.append(f"headline and summary: {headline}")
+    if ctx.strategy == "decide":
+        extracted = await _extract_by_decision(article, sentences, ctx, stats, listener, base)
     else:
-        base = base.model_copy(
-            update={
-                "headline_en": headline.draft.headline_en,
-                "summary_en": headline.draft.summary_en,
-                "summary_ar": headline.draft.summary_ar,
-            }
-        )
-        warnings.extend(headline.warnings)
+        extracted = await _extract_freely(article, sentences, ctx, stats, listener, base)
+    base, events, failures, headline_failed, units = extracted
+    warnings = [*failures, *base.warnings]
     if ctx.canonicalize:
         events = [ctx.canonicalize(e) for e in events]
     events = dedupe_events(events)
-    complete = not failures and not isinstance(headline, LLMError)
-    if chunks and len(failures) == len(chunks) and isinstance(headline, LLMError):
+    complete = not failures and not headline_failed
+    if units and len(failures) == units and (headline_failed or ctx.strategy == "decide"):
         failed = base.model_copy(
             update={
                 "status": "failed",
@@ -259,6 +254,109 @@ async def summarize_one(
         return ArticleOutcome(failed, complete=False)
     summary = base.model_copy(update={"events": events, "warnings": warnings})
     return ArticleOutcome(summary, complete=complete)
+
+
+#: What an extraction strategy hands back: the summary so far (headline fields and their
+#: warnings), the events, the failed units, whether the headline failed, and the unit count.
+_Extracted = tuple[ArticleSummary, list[Event], list[str], bool, int]
+
+
+async def _extract_freely(
+    article: Article,
+    sentences: Sequence[Sentence],
+    ctx: _Context,
+    stats: RunStats,
+    listener: ProgressListener | None,
+    base: ArticleSummary,
+) -> _Extracted:
+    """The ``free`` strategy: chunks of numbered sentences, and a headline request."""
+    if ctx.names is not None:
+        # Overlapping chunks and the headline ask about the same sentences: look each up once.
+        ctx = replace(ctx, names=_per_sentence_memo(ctx.names))
+    chunks = chunk_article(
+        article,
+        max_tokens=ctx.settings.chunk_tokens,
+        overlap_sentences=ctx.settings.chunk_overlap_sentences,
+        sentences=sentences,
+    )
+    stats.chunks += len(chunks)
+    if listener:
+        listener.article_started(article, len(chunks))
+    (events, failures), headline = await asyncio.gather(
+        _extract_article_chunks(article, chunks, ctx, listener),
+        _headline(article, sentences, ctx),
+    )
+    if isinstance(headline, LLMError):
+        base = base.model_copy(update={"warnings": [f"headline and summary: {headline}"]})
+        return base, events, failures, True, len(chunks)
+    base = base.model_copy(
+        update={
+            "headline_en": headline.draft.headline_en,
+            "summary_en": headline.draft.summary_en,
+            "summary_ar": headline.draft.summary_ar,
+            "warnings": list(headline.warnings),
+        }
+    )
+    return base, events, failures, False, len(chunks)
+
+
+async def _extract_by_decision(
+    article: Article,
+    sentences: Sequence[Sentence],
+    ctx: _Context,
+    stats: RunStats,
+    listener: ProgressListener | None,
+    base: ArticleSummary,
+) -> _Extracted:
+    """The ``decide`` strategy: one small decision per candidate; headline from the events."""
+    assert ctx.index is not None and ctx.decide_prompt is not None  # set for this strategy
+    candidates = find_candidates(article.text)
+    stats.chunks += len(candidates)
+    if listener:
+        listener.article_started(article, len(candidates))
+    outcomes, title = await asyncio.gather(
+        decide_article(
+            article,
+            sentences,
+            candidates,
+            ctx.llm,
+            prompt=ctx.decide_prompt,
+            index=ctx.index,
+            on_candidate=(lambda: listener.chunk_finished(article)) if listener else None,
+        ),
+        _title(article, sentences, ctx),
+    )
+    events = [e for o in outcomes for e in o.events]
+    failures = [
+        f"candidate sentence {o.candidate.sentence.index + 1} "
+        f"(characters {o.candidate.sentence.start}-{o.candidate.sentence.end}): {o.error}"
+        for o in outcomes
+        if o.error is not None
+    ]
+    overview = article_overview(events)
+    update: dict[str, object] = {
+        "summary_en": overview.summary_en,
+        "summary_ar": overview.summary_ar,
+    }
+    if isinstance(title, LLMError):
+        update["warnings"] = [f"headline: {title}"]
+    else:
+        update["headline_en"] = title.headline_en
+        update["warnings"] = title.warnings
+    base = base.model_copy(update=update)
+    return base, events, failures, isinstance(title, LLMError), len(candidates)
+
+
+async def _title(
+    article: Article, sentences: Sequence[Sentence], ctx: _Context
+) -> TitleOutcome | LLMError:
+    assert ctx.title_prompt is not None  # set for the decide strategy
+    try:
+        return await ask_title(
+            article, sentences, ctx.llm, prompt=ctx.title_prompt, names=ctx.names
+        )
+    except LLMError as e:
+        return e
 
 
 @dataclass
@@ -294,7 +392,12 @@ async def _session(
         run_id = uuid.uuid4().hex[:12]
         events_prompt = load_prompt("events", settings.prompt_overrides.get("events"))
         headline_prompt = load_prompt("headline", settings.prompt_overrides.get("headline"))
-        key = run_key(settings, llm, [events_prompt, headline_prompt])
+        strategy = settings.resolved_strategy
+        decide_prompt = title_prompt = index = None
+        if strategy == "decide":
+            decide_prompt = load_prompt("decide", settings.prompt_overrides.get("decide"))
+            title_prompt = load_prompt("title", settings.prompt_overrides.get("title"))
+            index = mention_index(settings)
         stats = RunStats(run_id=run_id, model=llm.model)
         limiter = RateLimiter(concurrency=settings.concurrency, rpm=settings.rpm, tpm=settings.tpm)
         cached = CachedLLM(
@@ -311,11 +414,17 @@ async def _session(
             headline_prompt=headline_prompt,
             names=names,
             canonicalize=canonicalize,
+            strategy=strategy,
+            decide_prompt=decide_prompt,
+            title_prompt=title_prompt,
+            index=index,
         )
+        key = run_key(settings, llm, ctx.prompts)
         meta: dict[str, object] = {
             "sources": list(sources),
             "run_key": key,
-            "prompts": [events_prompt.stamp.model_dump(), headline_prompt.stamp.model_dump()],
+            "strategy": strategy,
+            "prompts": [p.stamp.model_dump() for p in ctx.prompts],
             "settings": settings.public_dict(),
         }
         store.start_run(run_id, kind="brief", model=llm.model, meta=meta)

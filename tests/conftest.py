@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-# Test modules import helpers as `tests.fakeopenai`; make that work under a bare `pytest`
+# Test modules import helpers as `tests.support`; make that work under a bare `pytest`
 # (without PYTHONPATH=. or `pythonpath = ["."]` in pyproject) and never under two names.
 _PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 if _PROJECT_ROOT not in sys.path:
     sys.path.insert(0, _PROJECT_ROOT)
 
-from tests.fakeopenai import FakeOpenAI  # noqa: E402
+from tests.support import FakeOpenAI  # noqa: E402
 
 _ISOLATED_PREFIXES = ("OPENAI_", "SUMMARIZER_")
 # httpx honours proxy variables even for 127.0.0.1 unless NO_PROXY says otherwise, which

@@ -8,8 +8,7 @@ from typing import Any
 
 import summarizer
 from summarizer import Settings, build_briefing, summarize_article
-from tests.fakemodel import RuleModel, is_headline_request, numbered_sentences
-from tests.fakeopenai import FakeOpenAI
+from tests.support import FakeOpenAI, RuleModel, is_headline_request, numbered_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,8 +14,7 @@ from summarizer.errors import ConfigError
 from summarizer.llm.batch import BATCH_DISCOUNT, RequestRecorder
 from summarizer.pipeline import arun
 from summarizer.store import Store
-from tests.fakemodel import RuleModel
-from tests.fakeopenai import Content, FakeOpenAI, Status
+from tests.support import Content, FakeOpenAI, RuleModel, Status
 
 ARTICLES = {
     "a.txt": "قتل 4 مدنيين في قصف على مدينة حلب صباح اليوم. وقال الدفاع المدني إن القصف طال سوقا.",

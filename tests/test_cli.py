@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.cli.main import main
-from tests.fakemodel import RuleModel
-from tests.fakeopenai import FakeOpenAI
+from tests.support import FakeOpenAI, RuleModel
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,7 +15,7 @@ from summarizer.cli.evals import run_eval_command
 from summarizer.cli.main import build_parser, main
 from summarizer.evals.dataset import Dataset, load_dataset
 from summarizer.evals.oracle import Oracle, oracle_reply
-from tests.fakeopenai import FakeOpenAI
+from tests.support import FakeOpenAI
 
 DATA = Path(__file__).parent / "data" / "eval"
 

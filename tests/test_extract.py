@@ -108,7 +108,9 @@ def test_unsupported_or_partisan_summary_is_replaced_by_a_built_one() -> None:
         [draft(summary_en="Regime shelling martyred 6 civilians in Deir Samaan.")], chunk, a
     )
     event = checked.event
-    assert event.summary_en == "Shelling/artillery/missile attack in Deir Samaan: 3 killed."
+    assert event.summary_en == (
+        "Shelling/artillery/missile attack by Syrian government forces in Deir Samaan: 3 killed."
+    )
     assert any("states 6" in issue for issue in event.issues)
     assert any("model summary replaced" in issue for issue in event.issues)
     kinds = [issue.kind for issue in checked.issues]

@@ -17,7 +17,7 @@ import pytest
 from instructor.core import IncompleteOutputException
 from pydantic import BaseModel
 
-from tests.fakeopenai import (
+from tests.support import (
     REDACTED,
     Content,
     Delay,

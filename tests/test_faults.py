@@ -19,16 +19,17 @@ from summarizer.config import Settings
 from summarizer.pipeline import RunStats, arun
 from summarizer.schema import ArticleSummary, Briefing
 from summarizer.store import Store
-from tests.fakemodel import RuleModel, is_reask
-from tests.fakeopenai import (
+from tests.support import (
     Content,
     Delay,
     Drop,
     FakeOpenAI,
     RecordedRequest,
     Reply,
+    RuleModel,
     Status,
     Truncated,
+    is_reask,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

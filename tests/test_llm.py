@@ -14,7 +14,7 @@ from summarizer.errors import ExtractionError, TransportError
 from summarizer.llm.openai_backend import OpenAILLM
 from summarizer.llm.seam import LLMRequest, StructuredMode
 from summarizer.prompts import PromptTemplate
-from tests.fakeopenai import Content, Delay, Drop, FakeOpenAI, Status, Truncated, Usage
+from tests.support import Content, Delay, Drop, FakeOpenAI, Status, Truncated, Usage
 
 SECRET = "sk-secret-do-not-log-4242"
 
@@ -233,6 +233,8 @@ async def test_requests_equal_the_sdks_own_create(fake_openai: FakeOpenAI, mode:
     assert ours.body == theirs.body
     assert ours.authorization_sha256 == theirs.authorization_sha256 is not None
     varying = {"x-stainless-retry-count", "x-stainless-read-timeout", "content-length"}
+    # Ours adds one header: the prompt the request comes from (servers ignore it).
+    assert ours.headers.pop("x-summarizer-prompt") == f"{PROMPT.name}@{PROMPT.version}"
     assert {k: v for k, v in ours.headers.items() if k not in varying} == {
         k: v for k, v in theirs.headers.items() if k not in varying
     }

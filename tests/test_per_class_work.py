@@ -20,7 +20,7 @@ from summarizer.llm.openai_backend import OpenAILLM, response_model_for_instruct
 from summarizer.llm.seam import LLMRequest
 from summarizer.prompts import PromptTemplate
 from summarizer.text.article import Sentence
-from tests.fakeopenai import Content, FakeOpenAI
+from tests.support import Content, FakeOpenAI
 
 PROMPT = PromptTemplate(
     name="test", version="1", max_tokens=200, system="Answer.", user="$q", sha256="0" * 64

@@ -14,8 +14,7 @@ from summarizer.pipeline import arun
 from summarizer.render import render_html, render_markdown
 from summarizer.schema import Briefing
 from summarizer.store import Store
-from tests.fakemodel import RuleModel
-from tests.fakeopenai import Content, FakeOpenAI, Status
+from tests.support import Content, FakeOpenAI, RuleModel, Status
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -22,8 +22,7 @@ from summarizer.llm.ratelimit import (
 from summarizer.llm.seam import Attempt, LLMRequest
 from summarizer.pipeline import arun
 from summarizer.prompts import PromptTemplate
-from tests.fakemodel import RuleModel
-from tests.fakeopenai import Content, FakeOpenAI, Status
+from tests.support import Content, FakeOpenAI, RuleModel, Status
 
 
 class Answer(BaseModel):

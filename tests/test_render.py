@@ -3,7 +3,7 @@
 The expected outputs live in ``tests/snapshots/``. After an intended change to the rendering,
 regenerate them and review the diff before committing::
 
-    UPDATE_SNAPSHOTS=1 /work/venv/bin/pytest -q tests/test_render.py
+    UPDATE_SNAPSHOTS=1 pytest -q tests/test_render.py
     git diff tests/snapshots/
 """
 

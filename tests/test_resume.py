@@ -19,8 +19,7 @@ import pytest
 from summarizer.cli.main import main
 from summarizer.config import Settings
 from summarizer.pipeline import arun
-from tests.fakemodel import RuleModel
-from tests.fakeopenai import Content, Delay, FakeOpenAI
+from tests.support import Content, Delay, FakeOpenAI, RuleModel
 
 ROOT = Path(__file__).resolve().parent.parent
 _MARKER = re.compile(r"تقرير رقم (\d+)\.")

@@ -16,8 +16,7 @@ from summarizer.llm.seam import Attempt, LLMRequest, attempt_cost
 from summarizer.pipeline import arun
 from summarizer.prompts import PromptTemplate
 from summarizer.store import Store
-from tests.fakemodel import RuleModel
-from tests.fakeopenai import Content, FakeOpenAI, Status, Usage
+from tests.support import Content, FakeOpenAI, RuleModel, Status, Usage
 
 OK = Attempt("ok", 200, 1000, 500, 0.1)
 FAILED = Attempt("transport_error", 503, None, None, 0.1)

@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    /work/venv/bin/python evals/fakes/make_sample.py [--csv /work/shared/data/fakes/fakes.csv]
+    python evals/fakes/make_sample.py [--csv ../shared/data/fakes/fakes.csv]
 
 No randomness: rows are ranked by SHA-256 of a fixed salt and their unit_id, so the same CSV
 always gives the same sample. See evals/fakes/README.md for the rule and the field mapping.
@@ -20,7 +20,8 @@ from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_CSV = Path("/work/shared/data/fakes/fakes.csv")
+#: The shared data folder beside the repository (``../shared``), as laid out for development.
+DEFAULT_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "fakes" / "fakes.csv"
 SALT = "summarizer-fakes-sample-v1"
 PER_LABEL = 20  # 20 credible + 20 fake = 40
 MIN_CHARS = 200

@@ -32,6 +32,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         "batch": True if opt("batch") else None,
         "use_cache": False if opt("no_cache") else None,
         "use_glossary": False if opt("no_glossary") else None,
+        "strategy": opt("strategy"),
         "prompt_overrides": parse_prompt_pins(opt("prompt")) if opt("prompt") else None,
     }
     return Settings.from_env(**overrides)

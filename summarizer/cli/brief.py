@@ -187,6 +187,12 @@ def add_parser(sub: Any) -> None:
     brief.add_argument("--no-glossary", action="store_true", help="give the model no names")
     brief.add_argument("--prompt", action="append", help="pin a prompt version: NAME@VERSION")
     brief.add_argument(
+        "--strategy",
+        choices=("free", "decide"),
+        help="free: the model reads and writes every field (endpoints); decide: the code "
+        "proposes options, the model decides (default on the embedded model)",
+    )
+    brief.add_argument(
         "--price",
         nargs=2,
         type=float,

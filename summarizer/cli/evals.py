@@ -55,6 +55,11 @@ def add_eval_parser(sub: Any) -> None:
         metavar="NAME@VERSION",
         help="pin a prompt version (repeatable)",
     )
+    p.add_argument(
+        "--strategy",
+        choices=("free", "decide"),
+        help="extraction strategy (default: decide on the embedded model, free on an endpoint)",
+    )
     p.add_argument("--baseline", metavar="RUN", help="compare with a stored run id, or 'latest'")
     p.add_argument(
         "--rescore",

@@ -19,13 +19,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from summarizer.extraction.extract import number_sentences
-from summarizer.text.arabic import split_sentences
+from summarizer.text.arabic import normalize, split_sentences
 from summarizer.text.article import Sentence
+from summarizer.text.numbers import numbers_in
 
 from .dataset import Dataset, EvalCase, GoldEvent
 from .scorers import gold_spans
 
 __all__ = ["Oracle", "oracle_reply"]
+
+#: The key under which the loopback test server (``tests/support``) hands a responder the
+#: request's ``X-Summarizer-Prompt`` header (``events@2``).
+PROMPT_KEY = "__prompt__"
+#: Bound of the decision schema (``CandidateDecision.events``).
+_MAX_DECIDED = 4
 
 _ARTICLE = re.compile(r"<<<ARTICLE\n(.*?)\nARTICLE>>>", re.DOTALL)
 _NUMBERED = re.compile(r"^\[(\d+)\] (.*)$")
@@ -66,7 +73,13 @@ class Oracle:
             )
 
     def __call__(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Return the perfect answer to one chat request."""
+        """Return the perfect answer to one chat request, routed by its prompt's name."""
+        prompt = str(request.get(PROMPT_KEY) or "").partition("@")[0]
+        if prompt == "decide":
+            return self._decision_answer(request)
+        if prompt == "title":
+            shown = _article_block(request) or ""
+            return {"headline_en": self._headline_answer(shown.split("\n"))["headline_en"]}
         block = _article_block(request)
         if block is None:
             return {"events": []}
@@ -106,6 +119,28 @@ class Oracle:
             events.append(_draft(event, pointers))
         return {"events": events[:_MAX_EVENTS]}
 
+    def _sentence_at(self, shown: str) -> tuple[_Indexed, Sentence] | None:
+        """Return the case and sentence a ``decide`` request shows (one sentence)."""
+        for indexed in self._cases:
+            for line, sentence in zip(indexed.lines, indexed.sentences, strict=True):
+                if line == shown:
+                    return indexed, sentence
+        return None
+
+    def _decision_answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        block = _article_block(request)
+        found = self._sentence_at(block.strip()) if block else None
+        if found is None:
+            return {"events": []}
+        indexed, sentence = found
+        options = _options(_user_text(request))
+        events = []
+        for event, span in zip(indexed.case.gold_events, indexed.first_spans, strict=True):
+            if span is None or not (sentence.start < span[1] and sentence.end > span[0]):
+                continue
+            events.append(_decided(event, options))
+        return {"events": events[:_MAX_DECIDED]}
+
     def _headline_answer(self, lines: Sequence[str]) -> dict[str, Any]:
         opening = " ".join(lines)
         case = next((c.case for c in self._cases if c.lines and c.lines[0] == lines[0]), None)
@@ -117,6 +152,73 @@ class Oracle:
             "summary_en": " ".join(summaries[:3])[:600] or "The report gives no event.",
             "summary_ar": opening[:600],
         }
+
+
+def _user_text(request: dict[str, Any]) -> str:
+    users = [m for m in request.get("messages") or [] if m.get("role") == "user"]
+    return str(users[0].get("content") or "") if users else ""
+
+
+#: One option of a ``decide`` prompt: its id and its Arabic text (``P1 حي جوبر (Jobar)``).
+_OPTION = re.compile(
+    r"(?:^[A-Za-z]+: |\| )([PAFCD]\d+) ([^|(→]+?)(?: \[[a-z]+\])?(?: \(|\s*→| (?=\|)|$)"
+)
+_FIGURE = re.compile(r"\b(F\d+) [^|]*?→ (\w+),")
+
+
+def _options(text: str) -> dict[str, list[tuple[str, str]]]:
+    """Return the offered options by slot letter: ``{"P": [("P1", "حي جوبر")], ...}``."""
+    found: dict[str, list[tuple[str, str]]] = {"P": [], "A": [], "F": [], "C": [], "D": []}
+    for line in text.split("\n"):
+        for match in _OPTION.finditer(line):
+            found[match.group(1)[0]].append((match.group(1), match.group(2).strip()))
+    return found
+
+
+def _matching(options: Sequence[tuple[str, str]], name: str | None) -> str | None:
+    """Return the id of the option naming ``name`` (normalised; one contains the other)."""
+    if not name:
+        return None
+    wanted = normalize(name)
+    exact = [i for i, text in options if normalize(text) == wanted]
+    if exact:
+        return exact[0]
+    near = [i for i, text in options if normalize(text) in wanted or wanted in normalize(text)]
+    return near[0] if near else None
+
+
+def _figure(options: Sequence[tuple[str, str]], value: int | None) -> str | None:
+    if value is None:
+        return None
+    for option_id, text in options:
+        if value in numbers_in(text):
+            return option_id
+    return None
+
+
+def _decided(event: GoldEvent, options: dict[str, list[tuple[str, str]]]) -> dict[str, Any]:
+    """Return the decision a perfect model would give for one gold event of the sentence."""
+    places = [event.location, *event.other_locations]
+    place = next((i for i in (_matching(options["P"], p.name_ar) for p in places) if i), None)
+    actors = {role: [a for a in event.actors if a.role == role] for role in ("attacker", "target")}
+    f, a = event.fatalities, event.attribution
+    return {
+        "sub_event_type": event.sub_event_type,
+        "place": place,
+        "attacker": next(
+            (i for i in (_matching(options["A"], x.name_ar) for x in actors["attacker"]) if i),
+            None,
+        ),
+        "target": next(
+            (i for i in (_matching(options["A"], x.name_ar) for x in actors["target"]) if i),
+            None,
+        ),
+        "killed": _figure(options["F"], f.killed),
+        "wounded": _figure(options["F"], f.wounded),
+        "captured": _figure(options["F"], f.captured),
+        "claimant": _matching(options["C"], a.source_ar),
+        "stance": a.stance,
+    }
 
 
 def _article_block(request: dict[str, Any]) -> str | None:

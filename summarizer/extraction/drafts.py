@@ -17,9 +17,19 @@ from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonS
 
 from summarizer.schema import ActorRole, Qualifier, Stance, SubEventType
 
-__all__ = ["ChunkDraft", "DraftActor", "DraftEvent", "HeadlineDraft"]
+__all__ = [
+    "CandidateDecision",
+    "ChunkDraft",
+    "DecidedEvent",
+    "DraftActor",
+    "DraftEvent",
+    "HeadlineDraft",
+    "TitleDraft",
+]
 
 _NAME = 80
+#: Longest option id the decide strategy offers (P12, A3 ...).
+_OPTION_ID = 4
 _SENTENCE = 240
 
 
@@ -133,3 +143,53 @@ class HeadlineDraft(_Draft):
         max_length=600, description="Two or three neutral English sentences."
     )
     summary_ar: LongText = Field(max_length=600, description="The same summary in Arabic.")
+
+
+OptionId = Annotated[str, Field(max_length=_OPTION_ID)]
+EnglishName = Annotated[str, _clip(_NAME), Field(max_length=_NAME)]
+
+
+class DecidedEvent(_Draft):
+    """One event the model sees in a candidate sentence: a sub-type and chosen option ids."""
+
+    sub_event_type: SubEventType = Field(description="The ACLED sub-type.")
+    place: OptionId | None = Field(default=None, description="Place option id, e.g. P1.")
+    attacker: OptionId | None = Field(default=None, description="Actor id that acted.")
+    target: OptionId | None = Field(default=None, description="Actor id that was hit.")
+    killed: OptionId | None = Field(default=None, description="Figure id of the people killed.")
+    wounded: OptionId | None = Field(default=None, description="Figure id of the wounded.")
+    captured: OptionId | None = Field(default=None, description="Figure id of the captured.")
+    claimant: OptionId | None = Field(default=None, description="Claimant id, null: the outlet.")
+    stance: Stance | None = Field(default=None, description="reported, claimed or denied.")
+    place_en: EnglishName | None = Field(
+        default=None, description="English spelling of a chosen place marked (?)."
+    )
+    attacker_en: EnglishName | None = Field(
+        default=None, description="English spelling of a chosen attacker marked (?)."
+    )
+    target_en: EnglishName | None = Field(
+        default=None, description="English spelling of a chosen target marked (?)."
+    )
+
+
+class CandidateDecision(_Draft):
+    """The model's decision on one candidate sentence (the ``decide`` strategy).
+
+    ``events`` is empty when the sentence reports no event on the ground (a statement, opinion,
+    plan, forecast or analysis): a rejected candidate costs a handful of tokens. Every slot is an
+    option id the code offered (``P1``, ``A2``, ``F1``, ``C1``) or an enum value; an id that was
+    not offered is dropped with an issue. Only a name the glossary or gazetteer does not know
+    may come with free text: its English spelling.
+    """
+
+    events: list[DecidedEvent] = Field(
+        default_factory=list, max_length=4, description="Events on the ground, or []."
+    )
+
+
+class TitleDraft(_Draft):
+    """The headline line in English (the ``decide`` strategy's one free-text answer)."""
+
+    headline_en: HeadlineText = Field(
+        max_length=200, description="The headline in neutral English."
+    )

@@ -8,12 +8,17 @@ model spends no tokens on it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from summarizer.schema import Event, Fatalities
 
 __all__ = [
     "SUB_EVENT_TYPES_AR",
+    "ArticleOverview",
     "arabic_event_summary",
     "arabic_figures",
+    "article_overview",
     "english_event_summary",
     "english_figures",
 ]
@@ -94,9 +99,24 @@ def english_figures(fatalities: Fatalities) -> str:
     return ", ".join(parts)
 
 
+def _names(event: Event, role: str) -> str:
+    names = [a.name_en for a in event.actors if a.role == role and a.name_en]
+    return " and ".join(dict.fromkeys(names))
+
+
 def english_event_summary(event: Event) -> str:
-    """Return a neutral one-line English summary built from the event's grounded fields."""
+    """Return a neutral one-line English summary built from the event's grounded fields.
+
+    Sub-type, the acting and targeted parties (their English names, as the glossary or the
+    model gave them), place, figures and claimant: ``Shelling/artillery/missile attack by
+    Syrian government forces on civilians in Jobar: 3 killed, according to SOHR.``
+    """
     text: str = event.sub_event_type
+    attackers, targets = _names(event, "attacker"), _names(event, "target")
+    if attackers:
+        text += f" by {attackers}"
+    if targets:
+        text += f" on {targets}"
     place = event.location.name_en or event.location.name_ar
     if place:
         text += f" in {place}"
@@ -107,3 +127,33 @@ def english_event_summary(event: Event) -> str:
     if source:
         text += f", according to {source}"
     return text + "."
+
+
+@dataclass(frozen=True)
+class ArticleOverview:
+    """An article's English and Arabic summary, built from its events."""
+
+    summary_en: str
+    summary_ar: str
+
+
+def article_overview(events: Sequence[Event], *, limit: int = 3) -> ArticleOverview:
+    """Return the article's summary built from its first events (grounded ones first).
+
+    No model writes it, so it states nothing the events do not: each part is an event's built
+    sentence. Empty when the article has no event.
+
+    Args:
+        events: the article's events, in text order.
+        limit: how many events the summary names.
+    """
+    chosen = ([e for e in events if e.grounded] or list(events))[:limit]
+    if not chosen:
+        return ArticleOverview(summary_en="", summary_ar="")
+    more = len(events) - len(chosen)
+    tail_en = f" ({more} more event{'s' if more != 1 else ''} below.)" if more > 0 else ""
+    tail_ar = f" (و{more} أحداث أخرى أدناه.)" if more > 0 else ""
+    return ArticleOverview(
+        summary_en=" ".join(e.summary_en for e in chosen) + tail_en,
+        summary_ar=" ".join(e.summary_ar for e in chosen) + tail_ar,
+    )

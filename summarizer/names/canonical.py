@@ -24,7 +24,7 @@ from summarizer.names.hooks import EventCanonicalizer, NameHints
 from summarizer.names.mentions import MentionIndex, find_mentions, names_for_prompt
 from summarizer.schema import Actor, Attribution, Event, Location
 
-__all__ = ["Canonicalizer", "glossary_hooks"]
+__all__ = ["Canonicalizer", "glossary_hooks", "mention_index"]
 
 #: Glossary kinds that report events rather than take part in them.
 _SOURCE_KINDS = frozenset({"source_agency", "monitor"})
@@ -134,3 +134,17 @@ def glossary_hooks(settings: Settings) -> tuple[NameHints | None, EventCanonical
         return names_for_prompt(text, index)
 
     return names, Canonicalizer(glossary, gazetteer, index)
+
+
+def mention_index(settings: Settings) -> MentionIndex:
+    """Return the names the ``decide`` strategy's slot proposer looks for.
+
+    The glossary (with ``settings.glossary_paths``) and the gazetteer; without the glossary
+    (``use_glossary`` off) the gazetteer alone, so places are still proposed and actors are
+    found only after heads such as قوات or فصائل.
+
+    Raises:
+        ConfigError: a user glossary file is invalid.
+    """
+    glossary = Glossary.load(settings.glossary_paths) if settings.use_glossary else Glossary(())
+    return MentionIndex.from_glossary_and_gazetteer(glossary, Gazetteer.load())

@@ -14,23 +14,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summarizer.text.numbers import numbers_in
+from tests.support.replies import prompt_name
 
 _SENTENCE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 _ARABIC_WORD = re.compile(r"[\u0600-\u06ff]+")
 
 
-def _user_text(request: dict[str, Any]) -> str:
-    return str(request["messages"][-1]["content"])
-
-
 def is_headline_request(request: dict[str, Any]) -> bool:
-    """Return True when the request comes from the ``headline`` prompt."""
-    return "headline_en" in str(request["messages"][0]["content"])
+    """Return True when the request comes from the ``headline`` prompt.
+
+    Chat requests name their prompt (``X-Summarizer-Prompt``); a Batch API line cannot carry a
+    header, so there a request without numbered sentences is taken for a headline request.
+    """
+    name = prompt_name(request)
+    return name == "headline" if name else not numbered_sentences(request)
 
 
 def is_reask(request: dict[str, Any]) -> bool:
-    """Return True when the request is a grounding re-ask."""
-    return "failed the checks" in _user_text(request)
+    """Return True when the request is a re-ask: it carries the model's earlier answer."""
+    return any(m.get("role") == "assistant" for m in request["messages"])
 
 
 def numbered_sentences(request: dict[str, Any]) -> list[tuple[int, str]]:
