@@ -1,0 +1,219 @@
+"""The decide strategy: the code proposes options, a (function-backed) model decides per candidate.
+
+The sentences come from the seeds (002, 004) and the policy is exercised through the real
+candidate finder, slot proposer, grounding and event builder; only the model is a function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from summarizer.config import Settings
+from summarizer.extraction.candidates import find_candidates
+from summarizer.extraction.decide import decide_article, decision_messages
+from summarizer.extraction.drafts import CandidateDecision
+from summarizer.ingest import article_id
+from summarizer.llm.seam import LLMRequest, json_schema
+from summarizer.names.gazetteer import Gazetteer
+from summarizer.names.glossary import Glossary
+from summarizer.names.mentions import MentionIndex
+from summarizer.pipeline import arun
+from summarizer.prompts import load_prompt
+from summarizer.text.arabic import split_sentences
+from summarizer.text.article import Article
+from tests.support import FunctionLLM
+
+# Seed 004 (a digest): a shelling with a toll under a region header, then a statement.
+TEXT = (
+    "درعا::\n"
+    "قتل 4 مدنيين وجرح آخرون جراء قصف قوات الأسد بالمدفعية الثقيلة على أحياء درعا البلد.\n"
+    "وقال المتحدث باسم الفصائل إن المفاوضات مع الجانب الروسي ستستأنف الأسبوع المقبل."
+)
+
+_INDEX: list[MentionIndex] = []
+
+
+def index() -> MentionIndex:
+    if not _INDEX:
+        _INDEX.append(MentionIndex.from_glossary_and_gazetteer(Glossary.load(), Gazetteer.load()))
+    return _INDEX[0]
+
+
+def article(text: str = TEXT) -> Article:
+    return Article(source="t.txt", article_id=article_id(text), text=text, published="2017-09-09")
+
+
+def options_of(request: LLMRequest[Any]) -> str:
+    return str(request.messages[-1]["content"])
+
+
+def option_id(request: LLMRequest[Any], prefix: str, words: str) -> str:
+    """Return the id of the first option of ``prefix`` whose line text holds ``words``."""
+    for line in options_of(request).split("\n"):
+        for item in line.split(" | "):
+            item = item.split(": ", 1)[-1]
+            if item.startswith(prefix) and words in item:
+                return item.split(" ", 1)[0]
+    raise AssertionError(f"no {prefix} option with {words!r} in:\n{options_of(request)}")
+
+
+async def decide(text: str, answer: Any) -> tuple[list[Any], FunctionLLM]:
+    a = article(text)
+    sentences = split_sentences(a.text)
+    llm = FunctionLLM(answer)
+    outcomes = await decide_article(
+        a,
+        sentences,
+        find_candidates(a.text),
+        llm,
+        prompt=load_prompt("decide"),
+        index=index(),
+    )
+    return outcomes, llm
+
+
+async def test_a_decision_becomes_a_quoted_grounded_event_built_from_the_chosen_options() -> None:
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        if "المفاوضات" in options_of(request):
+            return {"events": []}
+        return {
+            "events": [
+                {
+                    "sub_event_type": "Shelling/artillery/missile attack",
+                    "place": option_id(request, "P", "درعا"),
+                    "attacker": option_id(request, "A", "قوات الأسد"),
+                    "killed": option_id(request, "F", "4"),
+                }
+            ]
+        }
+
+    outcomes, llm = await decide(TEXT, answer)
+    assert set(llm.prompts()) == {"decide"}
+    [event] = [e for o in outcomes for e in o.events]
+    assert event.evidence_ar == split_sentences(TEXT)[0].text
+    assert TEXT[event.evidence_start : event.evidence_end] == event.evidence_ar
+    assert (event.location.name_ar, event.location.name_en) == ("درعا", "Daraa")
+    assert event.fatalities.killed == 4
+    assert [(a.name_ar, a.role) for a in event.actors] == [("قوات الأسد", "attacker")]
+    assert event.grounded, event.issues
+    assert event.summary_en.startswith("Shelling/artillery/missile attack by Syrian government")
+    assert "4 killed" in event.summary_en
+    assert event.region_ar == "درعا"
+
+
+async def test_a_rejected_candidate_costs_one_short_answer_and_no_reask() -> None:
+    outcomes, llm = await decide(TEXT, lambda request: {"events": []})
+    assert [e for o in outcomes for e in o.events] == []
+    assert len(llm.requests) == len(find_candidates(TEXT))  # one request per candidate, no more
+    assert CandidateDecision().model_dump_json() == "{\"events\":[]}"
+
+
+async def test_an_empty_slot_is_filled_only_where_the_codes_reading_is_certain() -> None:
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        if "المفاوضات" in options_of(request):
+            return {"events": []}
+        return {"events": [{"sub_event_type": "Shelling/artillery/missile attack"}]}
+
+    outcomes, _ = await decide(TEXT, answer)
+    [event] = [e for o in outcomes for e in o.events]
+    assert event.fatalities.killed == 4  # the one figure that counts the killed
+    assert event.fatalities.qualifier == "exact"
+    assert event.actors == []  # roles are never guessed
+
+
+async def test_an_option_id_that_was_not_offered_is_dropped_with_an_issue() -> None:
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        if "المفاوضات" in options_of(request):
+            return {"events": []}
+        return {"events": [{"sub_event_type": "Armed clash", "attacker": "A9", "killed": "F7"}]}
+
+    outcomes, _ = await decide(TEXT, answer)
+    [event] = [e for o in outcomes for e in o.events]
+    assert any("A9 was not offered" in issue for issue in event.issues)
+    assert event.fatalities.killed is None  # F7 was not offered: no figure, none invented
+    assert event.grounded  # an unusable id empties its slot; the rest stands on offered spans
+
+
+async def test_two_events_in_one_sentence_are_kept_apart() -> None:
+    text = "قصفت الطائرات الروسية بلدتي خان شيخون ومعرة النعمان في ريف إدلب الجنوبي."
+
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        return {
+            "events": [
+                {"sub_event_type": "Air/drone strike", "place": option_id(request, "P", "خان")},
+                {"sub_event_type": "Air/drone strike", "place": option_id(request, "P", "معرة")},
+            ]
+        }
+
+    outcomes, _ = await decide(text, answer)
+    events = [e for o in outcomes for e in o.events]
+    assert sorted(e.location.name_en for e in events) == ["Khan Shaykhun", "Maarrat al-Nu'man"]
+    assert len({e.event_id for e in events}) == 2
+
+
+def test_the_prompt_shows_the_sentence_its_context_and_numbered_options_inside_delimiters() -> None:
+    a = article()
+    sentences = split_sentences(a.text)
+    [candidate, *_] = find_candidates(a.text)
+    from summarizer.extraction.slots import propose_slots
+
+    proposals = propose_slots(
+        a.text, candidate.sentence.start, candidate.sentence.end, index=index(), region_ar="درعا"
+    )
+    messages = decision_messages(load_prompt("decide"), candidate, proposals, None)
+    user = messages[-1]["content"]
+    assert "Region heading: درعا" in user
+    assert "<<<ARTICLE\n" + " ".join(sentences[0].text.split()) + "\nARTICLE>>>" in user
+    assert "Places: P1" in user and "Figures: F1" in user
+    assert messages[0]["content"] == load_prompt("decide").system  # a byte-identical prefix
+
+
+def test_the_decision_schema_is_small_and_bounded() -> None:
+    schema = json_schema(CandidateDecision)
+    assert schema["properties"]["events"]["maxItems"] == 4
+    item = schema["$defs"]["DecidedEvent"]["properties"]
+    assert item["place"]["anyOf"][0]["maxLength"] == 4  # option ids only
+    assert CandidateDecision.model_validate({"events": []}).events == []
+
+
+@pytest.mark.parametrize("backend", ["local", "openai"])
+def test_the_default_strategy_follows_the_backend(backend: str) -> None:
+    settings = Settings.from_env(env={}, backend=backend, base_url="http://127.0.0.1:1/v1")
+    expected = "decide" if settings.backend == "local" else "free"
+    assert settings.resolved_strategy == expected
+    assert Settings.from_env(env={}, strategy="free").resolved_strategy == "free"
+
+
+async def test_the_pipeline_stamps_the_decide_prompts_and_builds_the_summary_from_events(
+    tmp_path: Any,
+) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text(TEXT, encoding="utf-8")
+
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        if request.prompt.name == "title":
+            return {"headline_en": "Shelling in Daraa"}
+        if "المفاوضات" in options_of(request):
+            return {"events": []}
+        return {
+            "events": [
+                {
+                    "sub_event_type": "Shelling/artillery/missile attack",
+                    "killed": option_id(request, "F", "4"),
+                }
+            ]
+        }
+
+    llm = FunctionLLM(answer)
+    settings = Settings.from_env(
+        env={}, strategy="decide", store_path=tmp_path / "s.sqlite3", cache_dir=tmp_path
+    )
+    briefing, stats = await arun([str(source)], settings, llm=llm)
+    [summary] = briefing.articles
+    assert [p.name for p in summary.prompts] == ["decide", "title"]
+    assert summary.headline_en == "Shelling in Daraa"
+    assert summary.summary_en == summary.events[0].summary_en
+    assert sorted(set(llm.prompts())) == ["decide", "title"]
+    assert stats.events == 1
