@@ -157,8 +157,11 @@ _GEO_PRECISION: dict[PlaceKind, int] = {
 }
 
 # ACLED's FAQ: "tens" 10, "dozens" 12, "hundreds" 100, "and so on".
-_VAGUE = {"عشرات": 10, "مئات": 100, "الاف": 1000}
-_DEATH_WORDS = ("قتل", "قتيل", "قتلي", "مقتل", "شهيد", "شهداء", "استشهاد", "ضحيه", "ضحايا")
+_VAGUE = {normalize(k): v for k, v in {"عشرات": 10, "مئات": 100, "آلاف": 1000}.items()}
+_DEATH_WORDS = tuple(
+    normalize(w)
+    for w in ("قتل", "قتيل", "قتلى", "مقتل", "شهيد", "شهداء", "استشهاد", "ضحية", "ضحايا")
+)
 _VAGUE_DEATHS = re.compile(
     r"(?:(?:{d})\S*\s+(?:\S+\s+)?(?P<a>{v}))|(?:(?P<b>{v})\s+(?:من\s+)?(?:\S+\s+)?(?:ال)?(?:{d}))".format(
         d="|".join(_DEATH_WORDS), v="|".join(_VAGUE)
@@ -200,7 +203,7 @@ def _place(location: Location, gazetteer: Gazetteer) -> Place | None:
         return None
     resolution = gazetteer.resolve(location.name_ar)
     place = resolution.place
-    if place is None or place.name_en != location.name_en:
+    if place is None or place.admin1_en != location.admin1_en:
         return None
     return place
 
@@ -252,9 +255,12 @@ def _row(
     members = [m for m in cluster.members if m.grounded] or list(cluster.members)
     actors = [a for m in members for a in m.actors] or list(cluster.actors)
     # Attackers first, then their allies (ACLED: actors associated with actor1).
-    attackers = _actor_names(sorted(
-        (a for a in actors if a.role in ("attacker", "ally")), key=lambda a: a.role != "attacker"
-    ))
+    attackers = _actor_names(
+        sorted(
+            (a for a in actors if a.role in ("attacker", "ally")),
+            key=lambda a: a.role != "attacker",
+        )
+    )
     targets = _actor_names([a for a in actors if a.role == "target"])
     actor1 = attackers[0] if attackers else ""
     actor2 = targets[0] if targets else ""
@@ -328,7 +334,7 @@ def acled_rows(briefing: Briefing, options: RenderOptions | None = None) -> list
 
 
 def render_acled_csv(briefing: Briefing, options: RenderOptions | None = None) -> str:
-    """Return the briefing as CSV with ACLED's header (RFC 4180 quoting, ``\\r\\n`` lines)."""
+    """Return the briefing as CSV with ACLED's header (RFC 4180 quoting, CRLF line ends)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
     writer.writeheader()

@@ -169,9 +169,7 @@ def briefing_context(briefing: Briefing) -> dict[str, Any]:
     cite = Citations.of(briefing)
     w = _writer(cite)
     views = event_views(briefing, cite)
-    event_map = draw_map(
-        [v for _, vs in views for v in vs], title=_tooltip, href=_event_id
-    )
+    event_map = draw_map([v for _, vs in views for v in vs], title=_tooltip, href=_event_id)
     return {
         "briefing": briefing,
         "csp": CONTENT_SECURITY_POLICY,
