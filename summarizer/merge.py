@@ -12,7 +12,11 @@ Two steps, both deterministic (the output does not depend on input order):
   and overlapping actors (by English or normalised Arabic name), or no actors on either side.
   Disagreeing figures are kept side by side: every report becomes a
   :class:`~summarizer.schema.ClusterMember` with its own figures, and the cluster is flagged
-  ``figures_conflict``. Ungrounded reports are clustered too (never dropped).
+  ``figures_conflict``. Each member carries its article's outlet and publication date, its
+  actors (attackers first) and the partisan Arabic terms of its quote
+  (:mod:`summarizer.names.partisan`); ``disagreements`` says whether the grounded reports name
+  different figures, attackers or stances, so a briefing can set them side by side.
+  Ungrounded reports are clustered too (never dropped).
 
 Scaling: comparing every pair is quadratic, so reports are *blocked* first. Each report gets
 block keys made of its event type plus each distinctive word of its place (generic words such
