@@ -29,6 +29,8 @@ FORMATS = {
     "json": "briefing.json",
     "jsonl": "briefing.jsonl",
     "html": "briefing.html",
+    "acled-csv": "events.csv",
+    "geojson": "events.geojson",
 }
 
 

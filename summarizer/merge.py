@@ -12,7 +12,11 @@ Two steps, both deterministic (the output does not depend on input order):
   and overlapping actors (by English or normalised Arabic name), or no actors on either side.
   Disagreeing figures are kept side by side: every report becomes a
   :class:`~summarizer.schema.ClusterMember` with its own figures, and the cluster is flagged
-  ``figures_conflict``. Ungrounded reports are clustered too (never dropped).
+  ``figures_conflict``. Each member carries its article's outlet and publication date, its
+  actors (attackers first) and the partisan Arabic terms of its quote
+  (:mod:`summarizer.names.partisan`); ``disagreements`` says whether the grounded reports name
+  different figures, attackers or stances, so a briefing can set them side by side.
+  Ungrounded reports are clustered too (never dropped).
 
 Scaling: comparing every pair is quadratic, so reports are *blocked* first. Each report gets
 block keys made of its event type plus each distinctive word of its place (generic words such
@@ -33,10 +37,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from summarizer.extraction.grounding import name_core
+from summarizer.names.partisan import partisan_terms
 from summarizer.schema import (
     Actor,
     ArticleSummary,
     ClusterMember,
+    Disagreement,
     Event,
     EventCluster,
     Location,
@@ -323,10 +329,15 @@ def _member(report: _Report) -> ClusterMember:
     return ClusterMember(
         article_id=report.article.article_id,
         source=report.article.source,
+        outlet=report.article.outlet,
+        published=report.article.published,
         event_id=event.event_id,
         evidence_ar=event.evidence_ar,
         fatalities=event.fatalities,
         attribution=event.attribution,
+        # Attackers first, so a reader (and the ACLED export) sees the perpetrator first.
+        actors=sorted(event.actors, key=lambda a: a.role != "attacker"),
+        partisan_terms_ar=partisan_terms(event.evidence_ar),
         grounded=event.grounded,
     )
 
@@ -356,6 +367,31 @@ def _figures_conflict(reports: Sequence[_Report]) -> bool:
     return False
 
 
+def _attackers(event: Event) -> frozenset[str]:
+    return frozenset(
+        " ".join(a.name_en.casefold().split()) or name_core(a.name_ar)
+        for a in event.actors
+        if a.role == "attacker"
+    )
+
+
+def _disagreements(reports: Sequence[_Report]) -> list[Disagreement]:
+    """Return what the grounded reports disagree about (what a reader is shown side by side)."""
+    events = [r.event for r in reports if r.event.grounded]
+    found: list[Disagreement] = []
+    for name in _FIGURES:
+        if len({getattr(e.fatalities, name) for e in events} - {None}) > 1:
+            found.append("figures")
+            break
+    # Reports that name no attacker do not disagree with one that does; two that name
+    # different attackers do.
+    if len({_attackers(e) for e in events} - {frozenset()}) > 1:
+        found.append("perpetrator")
+    if len({e.attribution.stance for e in events}) > 1:
+        found.append("stance")
+    return found
+
+
 def _build_cluster(group: _Group) -> EventCluster:
     reports = sorted(
         group.reports,
@@ -375,6 +411,7 @@ def _build_cluster(group: _Group) -> EventCluster:
         summary_en=best.summary_en,
         members=[_member(r) for r in reports],
         figures_conflict=_figures_conflict(reports),
+        disagreements=_disagreements(reports),
         grounded=any(r.event.grounded for r in reports),
     )
 

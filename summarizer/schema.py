@@ -22,6 +22,7 @@ __all__ = [
     "Attribution",
     "Briefing",
     "ClusterMember",
+    "Disagreement",
     "Event",
     "EventCluster",
     "EventType",
@@ -124,6 +125,8 @@ Stance = Literal["reported", "claimed", "denied"]
 ActorRole = Literal["attacker", "target", "ally", "other"]
 #: ACLED ``time_precision``: 1 = day, 2 = week, 3 = month.
 TimePrecision = Literal[1, 2, 3]
+#: What reports of one happening can disagree about (see ``EventCluster.disagreements``).
+Disagreement = Literal["figures", "perpetrator", "stance"]
 
 
 def event_type_of(sub_event_type: str) -> EventType:
@@ -289,10 +292,22 @@ class ClusterMember(_Model):
 
     article_id: str = Field(description="Article the report comes from.")
     source: str = Field(description="That article's input path or row id.")
+    outlet: str | None = Field(default=None, description="That article's outlet, if known.")
+    published: str | None = Field(
+        default=None, description="That article's publication date (ISO), if known."
+    )
     event_id: str = Field(description="The event within the article.")
     evidence_ar: str = Field(description="The verbatim quote.")
     fatalities: Fatalities = Field(description="The figures this report gives.")
     attribution: Attribution = Field(description="Who this report cites.")
+    actors: list[Actor] = Field(
+        default_factory=list, description="The parties this report names (attacker first)."
+    )
+    partisan_terms_ar: list[str] = Field(
+        default_factory=list,
+        description="Partisan Arabic terms of the reviewed lexicon (data/partisan_ar.yaml) "
+        "used in the quote, each once, as listed there.",
+    )
     grounded: bool = Field(description="Whether this report is grounded.")
 
 
@@ -309,6 +324,11 @@ class EventCluster(_Model):
     summary_en: str = Field(description="Neutral English line for the briefing.")
     members: list[ClusterMember] = Field(description="Every report of this happening.")
     figures_conflict: bool = Field(description="True when the members give different figures.")
+    disagreements: list[Disagreement] = Field(
+        default_factory=list,
+        description="What the grounded reports disagree about: figures (different numbers), "
+        "perpetrator (different attackers named), stance (reported vs claimed vs denied).",
+    )
     grounded: bool = Field(description="True when at least one member is grounded.")
 
 

@@ -107,7 +107,7 @@ async def test_a_rejected_candidate_costs_one_short_answer_and_no_reask() -> Non
     outcomes, llm = await decide(TEXT, lambda request: {"events": []})
     assert [e for o in outcomes for e in o.events] == []
     assert len(llm.requests) == len(find_candidates(TEXT))  # one request per candidate, no more
-    assert CandidateDecision().model_dump_json() == "{\"events\":[]}"
+    assert CandidateDecision().model_dump_json() == '{"events":[]}'
 
 
 async def test_an_empty_slot_is_filled_only_where_the_codes_reading_is_certain() -> None:

@@ -12,13 +12,22 @@ from pathlib import Path
 from typing import IO, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from summarizer.cli.args import settings_with_price
+from summarizer.cli.estimate import local_model_notice
 from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_OK
 from summarizer.errors import InputError, SummarizerError
 from summarizer.pipeline import RunStats, SourceOptions, arun
 from summarizer.render.formats import FORMATS, render, render_article_jsonl
+from summarizer.render.options import RenderOptions
 from summarizer.schema import ArticleSummary
 from summarizer.text.article import Article
 
@@ -36,6 +45,8 @@ class _Progress:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
             console=console,
             transient=True,
         )
@@ -130,11 +141,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
     )
     names, canonicalize = glossary_hooks(settings)
     if settings.backend == "local":
-        console.print(
-            "using the embedded local model (no OPENAI_BASE_URL/OPENAI_API_KEY set); "
-            "the first run assembles it (1.1 GB) once",
-            style="dim",
-        )
+        console.print(local_model_notice(args.paths, settings), style="dim", highlight=False)
     jsonl_file: IO[str] | None = None
     if args.format == "jsonl":
         jsonl_file = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
@@ -157,7 +164,10 @@ def run(args: argparse.Namespace, console: Console) -> int:
         if jsonl_file is not None and jsonl_file is not sys.stdout:
             jsonl_file.close()
     if args.format != "jsonl":
-        text = render(briefing, args.format)
+        render_options = RenderOptions(
+            include_unverified=args.include_unverified, template=args.template
+        )
+        text = render(briefing, args.format, render_options)
         if output:
             _atomic_write(output, text)
         else:
@@ -166,41 +176,150 @@ def run(args: argparse.Namespace, console: Console) -> int:
     return EXIT_FAILED if stats.failed else EXIT_OK
 
 
+_BRIEF_DESCRIPTION = """\
+Summarise Arabic (or English) news reports into one briefing: every event with its type,
+place, date, actors, figures and who says so, in neutral English beside the verbatim Arabic
+quote. Inputs are files, directories (.txt .md .jsonl .csv, recursive) or - for stdin.
+
+Examples:
+
+    summarizer brief seeds/ -o briefing.md
+    summarizer brief seeds/ --format html -o briefing.html
+    summarizer brief seeds/ --format acled-csv -o events.csv
+    summarizer brief seeds/ --format geojson -o events.geojson
+    summarizer brief reports.csv --text-field body --published 2017-09-09 --outlet "Al-Watan"
+    cat article.txt | summarizer brief - --format jsonl
+    OPENAI_API_KEY=sk-... summarizer brief seeds/ --model gpt-4o-mini --format json
+    summarizer brief seeds/ --base-url http://localhost:8000/v1 --model qwen2.5-7b-instruct
+
+Formats: markdown (default), json (the whole briefing, schema/briefing.schema.json), jsonl (one
+article per line, streamed), html (standalone page with a map; --template to restyle it),
+acled-csv (one row per merged event, ACLED's columns), geojson (located events, RFC 7946).
+"""
+
+_BRIEF_EPILOG = """\
+environment:
+  OPENAI_API_KEY        endpoint key (never logged or stored)           [default: none]
+  OPENAI_BASE_URL       OpenAI-compatible endpoint; --base-url wins      [default: none]
+                        (neither set: the embedded local model runs)
+  SUMMARIZER_MODEL      model name; --model wins                         [default: gpt-4o-mini]
+  SUMMARIZER_BACKEND    openai | local                                   [default: automatic]
+  SUMMARIZER_LOCAL_MODEL  a GGUF file for the embedded runtime           [default: packaged
+                        Qwen2.5-Coder-1.5B Q4_K_M]
+  SUMMARIZER_STORE      SQLite store; --store wins  [default: $SUMMARIZER_CACHE_DIR/store.sqlite3]
+  SUMMARIZER_CACHE_DIR  cache directory  [default: $XDG_CACHE_HOME/summarizer,
+                        else ~/.cache/summarizer]
+
+exit codes: 0 every input succeeded, 1 an input or article failed (or the run could not
+start), 2 usage error. Re-running an interrupted command resumes it.
+"""
+
+
 def add_parser(sub: Any) -> None:
     """Register ``summarizer brief``."""
-    brief = sub.add_parser("brief", help="summarise articles into one briefing")
-    brief.add_argument("paths", nargs="+", help="files, directories, or - for stdin")
-    brief.add_argument("-o", "--output", help="write here instead of stdout")
-    brief.add_argument("--format", choices=FORMATS, default="markdown")
-    brief.add_argument("--model", help="model name, or 'local' for the embedded model")
-    brief.add_argument("--base-url", help="OpenAI-compatible endpoint (overrides OPENAI_BASE_URL)")
-    brief.add_argument("--concurrency", type=int, help="requests in flight (local default 1)")
-    brief.add_argument("--text-field", help="CSV/JSONL column holding the article text")
-    brief.add_argument("--published", help="publication date (YYYY-MM-DD) for all inputs")
-    brief.add_argument("--outlet", help="outlet name for all inputs")
-    brief.add_argument("--max-chars", type=int, help="reject articles longer than this")
-    brief.add_argument("--chunk-tokens", type=int, help="token budget of one chunk")
-    brief.add_argument("--timeout", type=float, help="seconds per request")
-    brief.add_argument("--store", type=Path, help="SQLite store (cache, journal, ledger)")
-    brief.add_argument("--no-cache", action="store_true", help="do not reuse stored answers")
-    brief.add_argument("--glossary", action="append", type=Path, help="extra glossary file")
-    brief.add_argument("--no-glossary", action="store_true", help="give the model no names")
-    brief.add_argument("--prompt", action="append", help="pin a prompt version: NAME@VERSION")
-    brief.add_argument(
-        "--strategy",
-        choices=("free", "decide"),
-        help="free: the model reads and writes every field (endpoints); decide: the code "
-        "proposes options, the model decides (default on the embedded model)",
+    brief = sub.add_parser(
+        "brief",
+        help="summarise articles into one briefing",
+        description=_BRIEF_DESCRIPTION,
+        epilog=_BRIEF_EPILOG,
     )
     brief.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, directories, or - for stdin"
+    )
+    out = brief.add_argument_group("output")
+    out.add_argument("-o", "--output", metavar="FILE", help="write here [default: stdout]")
+    out.add_argument(
+        "--format", choices=FORMATS, default="markdown", help="output format [default: markdown]"
+    )
+    out.add_argument(
+        "--include-unverified",
+        action="store_true",
+        help="acled-csv/geojson: also export events no report grounded, tagged "
+        "'unverified' [default: grounded events only]",
+    )
+    out.add_argument(
+        "--template",
+        type=Path,
+        metavar="FILE",
+        help='html: render with this Jinja2 template (may {%% extends "briefing.html.j2" %%}) '
+        "[default: the packaged one]",
+    )
+    model = brief.add_argument_group("model")
+    model.add_argument(
+        "--model",
+        help="model name, or 'local' for the embedded model [default: gpt-4o-mini on an endpoint]",
+    )
+    model.add_argument(
+        "--base-url", metavar="URL", help="OpenAI-compatible endpoint [default: $OPENAI_BASE_URL]"
+    )
+    model.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="requests in flight [default: 4 on an endpoint, 1 locally]",
+    )
+    model.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="per request [default: 120 on an endpoint, 900 locally]",
+    )
+    model.add_argument(
+        "--prompt",
+        action="append",
+        metavar="NAME@VERSION",
+        help="pin a prompt version (repeatable) [default: the latest in prompts/]",
+    )
+    model.add_argument(
+        "--strategy",
+        choices=("free", "decide"),
+        help="free: the model reads and writes every field; decide: the code proposes options "
+        "and the model decides [default: decide on the embedded model, free on an endpoint]",
+    )
+    model.add_argument(
         "--price",
         nargs=2,
         type=float,
         metavar=("PROMPT", "COMPLETION"),
-        help="USD per million prompt and completion tokens of --model (for the cost ledger)",
+        help="USD per million prompt and completion tokens of --model, for the cost ledger "
+        "[default: built-in list prices for a few OpenAI models]",
     )
-    brief.add_argument("--rpm", type=float, help="client-side limit: requests per minute")
-    brief.add_argument("--tpm", type=float, help="client-side limit: tokens per minute")
-    brief.add_argument(
+    model.add_argument(
+        "--rpm", type=float, help="client-side limit: requests per minute [default: off]"
+    )
+    model.add_argument(
+        "--tpm", type=float, help="client-side limit: tokens per minute [default: off]"
+    )
+    model.add_argument(
         "--batch", action="store_true", help="send requests through the OpenAI Batch API (50%% off)"
     )
+    inputs = brief.add_argument_group("inputs")
+    inputs.add_argument(
+        "--text-field",
+        metavar="NAME",
+        help="CSV/JSONL column holding the text [default: text, article_content or content]",
+    )
+    inputs.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for all inputs")
+    inputs.add_argument("--outlet", metavar="NAME", help="outlet name for all inputs")
+    inputs.add_argument(
+        "--max-chars", type=int, metavar="N", help="reject longer articles [default: 200000]"
+    )
+    inputs.add_argument(
+        "--chunk-tokens", type=int, metavar="N", help="token budget of one chunk [default: 350]"
+    )
+    names = brief.add_argument_group("names and storage")
+    names.add_argument(
+        "--glossary",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="extra glossary file, YAML or CSV (repeatable)",
+    )
+    names.add_argument("--no-glossary", action="store_true", help="give the model no known names")
+    names.add_argument(
+        "--store",
+        type=Path,
+        metavar="FILE",
+        help="SQLite store (cache, journal, ledger) [default: $SUMMARIZER_STORE]",
+    )
+    names.add_argument("--no-cache", action="store_true", help="do not reuse stored answers")

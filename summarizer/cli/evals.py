@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from summarizer.cli.args import settings_from_args
 from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_OK
@@ -34,7 +41,17 @@ def add_eval_parser(sub: Any) -> None:
         "eval",
         help="run the regression eval set",
         description="Run the pipeline over a gold dataset, score it, store the run, write "
-        "reports and apply the regression gate. See evals/README.md.",
+        "Markdown and HTML reports and apply the regression gate. See evals/README.md.\n\n"
+        "Examples:\n\n"
+        "    summarizer eval --dataset seeds --baseline latest\n"
+        "    summarizer eval --dataset seeds --limit 2 --prompt events@2 --no-glossary\n"
+        "    summarizer eval --rescore latest          # today's gold, no model calls\n"
+        "    summarizer eval --fail-under event_f1=0.3 --max-drop grounding_rate=0.05 "
+        "--baseline latest\n",
+        epilog="environment: the same as `summarizer brief` (OPENAI_API_KEY, OPENAI_BASE_URL, "
+        "SUMMARIZER_MODEL,\nSUMMARIZER_BACKEND, SUMMARIZER_LOCAL_MODEL, SUMMARIZER_STORE, "
+        "SUMMARIZER_CACHE_DIR); see `summarizer --help`.\n\nexit codes: 0 the gate passed, "
+        "1 it failed or no case produced output, 2 usage error.",
     )
     p.add_argument(
         "--dataset",
@@ -118,6 +135,8 @@ class _Bar:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
             console=console,
             transient=True,
         )

@@ -51,10 +51,25 @@ def run_prompts(args: argparse.Namespace, console: Console) -> int:
 
 def add_parsers(sub: Any) -> None:
     """Register ``summarizer schema`` and ``summarizer prompts``."""
-    schema = sub.add_parser("schema", help="print or write the output JSON Schema")
-    schema.add_argument("-o", "--output")
+    schema = sub.add_parser(
+        "schema",
+        help="print or write the output JSON Schema",
+        description="Print the JSON Schema of the briefing (summarizer.schema.Briefing): the "
+        "contract of --format json and jsonl.\n\nExamples:\n\n"
+        "    summarizer schema\n    summarizer schema -o schema/briefing.schema.json\n",
+        epilog="environment: none read.",
+    )
+    schema.add_argument("-o", "--output", metavar="FILE", help="write here [default: stdout]")
 
-    prompts = sub.add_parser("prompts", help="list, show or diff prompt versions")
+    prompts = sub.add_parser(
+        "prompts",
+        help="list, show or diff prompt versions",
+        description="The versioned prompt files (prompts/NAME/VERSION.yaml); every output is "
+        "stamped with the version and sha256 it used.\n\nExamples:\n\n"
+        "    summarizer prompts list\n    summarizer prompts show events@1\n"
+        "    summarizer prompts diff events 1 2\n",
+        epilog="environment: none read.",
+    )
     prompts.add_argument("action", choices=("list", "show", "diff"))
     prompts.add_argument("spec", nargs="?", help="NAME[@VERSION] (show) or NAME (diff)")
     prompts.add_argument("old", nargs="?", help="old version (diff)")

@@ -70,13 +70,35 @@ def run_cache(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+_STORE_EPILOG = """\
+environment:
+  SUMMARIZER_STORE      SQLite store; --store wins  [default: $SUMMARIZER_CACHE_DIR/store.sqlite3]
+  SUMMARIZER_CACHE_DIR  cache directory  [default: $XDG_CACHE_HOME/summarizer,
+                        else ~/.cache/summarizer]
+"""
+
+
 def add_parsers(sub: Any) -> None:
     """Register ``summarizer runs`` and ``summarizer cache``."""
-    runs = sub.add_parser("runs", help="list or show stored runs")
+    runs = sub.add_parser(
+        "runs",
+        help="list or show stored runs",
+        description="Runs recorded in the SQLite store, with the usage of every HTTP attempt "
+        "(tokens, latency, status, retries, cost).\n\nExamples:\n\n"
+        "    summarizer runs list\n    summarizer runs show 3f2a   # a run id prefix\n",
+        epilog=_STORE_EPILOG,
+    )
     runs.add_argument("action", choices=("list", "show"))
-    runs.add_argument("run_id", nargs="?")
-    runs.add_argument("--store", type=Path)
+    runs.add_argument("run_id", nargs="?", metavar="RUN", help="run id or a prefix (show)")
+    runs.add_argument("--store", type=Path, metavar="FILE", help="SQLite store")
 
-    cache = sub.add_parser("cache", help="cache statistics, or clear it")
+    cache = sub.add_parser(
+        "cache",
+        help="cache statistics, or clear it",
+        description="The response cache: answers are reused when model, endpoint, prompt, "
+        "schema, messages and parameters are equal.\n\nExamples:\n\n"
+        "    summarizer cache stats\n    summarizer cache clear\n",
+        epilog=_STORE_EPILOG,
+    )
     cache.add_argument("action", choices=("stats", "clear"))
-    cache.add_argument("--store", type=Path)
+    cache.add_argument("--store", type=Path, metavar="FILE", help="SQLite store")

@@ -1,22 +1,24 @@
 """Eval reports: a rich metrics table, and Markdown/HTML with a per-case diff against a baseline.
 
 Both files are rendered from one list of blocks (headings, paragraphs, tables), so they always
-say the same thing; the HTML escapes every piece of text (Arabic quotes and model output
-included). The per-case diff lists, for every gold event and field, the gold value, the
+say the same thing; the HTML comes from the Jinja2 template ``render/templates/
+eval_report.html.j2`` with autoescaping on, so every piece of text (Arabic quotes and model output
+included) is escaped. The per-case diff lists, for every gold event and field, the gold value, the
 baseline's and this run's matched prediction, on rows where this run is wrong or differs from
 the baseline; predictions that match no gold event are listed after it.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from markupsafe import Markup
 from rich.table import Table
 
+from summarizer.render.templating import render_template
 from summarizer.schema import Event
 
 from .agreement import FIELD_CHECKS
@@ -339,26 +341,9 @@ _CSS = (
 
 
 def render_html(cmp: Comparison, dataset: Dataset) -> str:
-    """Return the report as a standalone HTML page; all text is escaped."""
-    esc: Callable[[str], str] = html.escape
-    out = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{esc('Eval run ' + cmp.run.run_id)}</title><style>{_CSS}</style>",
-        "</head><body>",
-    ]
-    for b in _blocks(cmp, dataset):
-        if b.kind in ("h1", "h2"):
-            out.append(f"<{b.kind}>{esc(b.text)}</{b.kind}>")
-        elif b.kind == "p":
-            out.append(f"<p>{esc(b.text)}</p>")
-        else:
-            out.append("<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in b.headers) + "</tr>")
-            for row in b.rows:
-                out.append("<tr>" + "".join(f'<td dir="auto">{esc(c)}</td>' for c in row) + "</tr>")
-            out.append("</table>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    """Return the report as a standalone HTML page from ``eval_report.html.j2`` (autoescaped)."""
+    context = {"run_id": cmp.run.run_id, "css": Markup(_CSS), "blocks": _blocks(cmp, dataset)}
+    return render_template("eval_report.html.j2", context)
 
 
 def write_reports(cmp: Comparison, dataset: Dataset, directory: Path) -> tuple[Path, Path]:

@@ -31,6 +31,11 @@ from summarizer.names.mentions import (
     find_mentions,
     names_for_prompt,
 )
+from summarizer.names.partisan import (
+    PartisanLexicon,
+    PartisanTerm,
+    partisan_terms,
+)
 
 __all__ = [
     "CLITIC_PREFIXES",
@@ -45,6 +50,8 @@ __all__ = [
     "Mention",
     "MentionIndex",
     "NameHints",
+    "PartisanLexicon",
+    "PartisanTerm",
     "Place",
     "PlaceKind",
     "Resolution",
@@ -52,4 +59,5 @@ __all__ = [
     "glossary_hooks",
     "name_key",
     "names_for_prompt",
+    "partisan_terms",
 ]

@@ -1,7 +1,13 @@
-"""Rendering: Markdown, JSON, JSONL, HTML, the SVG map and the shared view models."""
+"""Rendering: Markdown, JSON, JSONL, HTML, ACLED CSV, GeoJSON, the SVG map and the view models."""
 
 from __future__ import annotations
 
+from summarizer.render.acled import (
+    ACLED_COLUMNS,
+    acled_rows,
+    conservative_fatalities,
+    render_acled_csv,
+)
 from summarizer.render.formats import (
     FORMATS,
     render,
@@ -9,8 +15,15 @@ from summarizer.render.formats import (
     render_json,
     render_markdown,
 )
+from summarizer.render.geojson import (
+    render_geojson,
+)
 from summarizer.render.html import (
+    briefing_context,
     render_html,
+)
+from summarizer.render.options import (
+    RenderOptions,
 )
 from summarizer.render.svgmap import (
     EVENT_COLOURS,
@@ -30,6 +43,8 @@ from summarizer.render.views import (
     Citations,
     EventView,
     FigureVersion,
+    OutletProfile,
+    ReportRow,
     SourceView,
     Writer,
     claimant,
@@ -38,11 +53,13 @@ from summarizer.render.views import (
     describe_unverified,
     event_views,
     group_by_region,
+    outlet_profiles,
     render_figures,
     unverified_reports,
 )
 
 __all__ = [
+    "ACLED_COLUMNS",
     "EVENT_COLOURS",
     "FORMATS",
     "LEGEND",
@@ -56,10 +73,16 @@ __all__ = [
     "EventView",
     "FigureVersion",
     "Marker",
+    "OutletProfile",
     "Projection",
+    "RenderOptions",
+    "ReportRow",
     "SourceView",
     "Writer",
+    "acled_rows",
+    "briefing_context",
     "claimant",
+    "conservative_fatalities",
     "counts_line",
     "describe_event",
     "describe_unverified",
@@ -67,9 +90,12 @@ __all__ = [
     "event_views",
     "governorate_centroids",
     "group_by_region",
+    "outlet_profiles",
     "render",
+    "render_acled_csv",
     "render_article_jsonl",
     "render_figures",
+    "render_geojson",
     "render_html",
     "render_json",
     "render_markdown",

@@ -15,16 +15,23 @@ from __future__ import annotations
 import json
 import re
 
+from summarizer.names.partisan import PartisanLexicon
+from summarizer.render.acled import render_acled_csv
+from summarizer.render.geojson import render_geojson
 from summarizer.render.html import render_html
+from summarizer.render.options import RenderOptions
 from summarizer.render.views import (
     LEGEND,
+    PROFILE_NOTE,
     UNVERIFIED_HEADING,
     Citations,
+    EventView,
     Writer,
     counts_line,
     describe_event,
     describe_unverified,
     event_views,
+    outlet_profiles,
     unverified_reports,
 )
 from summarizer.schema import ArticleSummary, Briefing
@@ -37,7 +44,7 @@ __all__ = [
     "render_markdown",
 ]
 
-FORMATS = ("markdown", "json", "jsonl", "html")
+FORMATS = ("markdown", "json", "jsonl", "html", "acled-csv", "geojson")
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -82,6 +89,40 @@ def _article_section(n: int, article: ArticleSummary) -> list[str]:
     return lines
 
 
+def _comparison_table(view: EventView, w: Writer) -> list[str]:
+    """Return the reports of a disputed event side by side, as a table inside its list item."""
+    if not view.comparison:
+        return []
+    about = ", ".join(view.cluster.disagreements)
+    lines = [
+        "",
+        f"  Reports differ ({about}):",
+        "",
+        "  | outlet | published | claimant | figures | perpetrator | quote |",
+        "  |---|---|---|---|---|---|",
+    ]
+    for r in view.comparison:
+        cells = (r.outlet, r.published, r.claimant, r.figures, r.perpetrator)
+        quote = f"«{_md(r.quote_ar)}» {w.cite(r.member)}"
+        lines.append("  | " + " | ".join(_md(c) for c in cells) + f" | {quote} |")
+    return lines
+
+
+def _outlets_section(briefing: Briefing) -> list[str]:
+    profiles = outlet_profiles(briefing)
+    if not profiles:
+        return []
+    note = PROFILE_NOTE.format(n=len(PartisanLexicon.load().terms))
+    lines = ["", "## Outlets and partisan wording", "", note, ""]
+    for p in profiles:
+        terms = "; ".join(f"«{_md(t)}» ({_md(g)}) ×{n}" for t, g, n in p.terms) or "none"
+        lines.append(
+            f"- **{_md(p.outlet)}**: {p.reports} quoted report(s), {p.with_terms} with a "
+            f"listed term. Terms: {terms}."
+        )
+    return lines
+
+
 def _quotes_section(briefing: Briefing, cite: Citations) -> list[str]:
     lines = ["", "## Quotes"]
     for n, article in enumerate(briefing.articles, start=1):
@@ -115,11 +156,16 @@ def render_markdown(briefing: Briefing) -> str:
     lines = ["# Briefing", "", counts_line(briefing, views), "", LEGEND]
     for region, region_views in views:
         lines += ["", f"## {_md(region)}", ""]
-        lines += [f"- {describe_event(v, w)}" for v in region_views]
+        for i, v in enumerate(region_views):
+            table = _comparison_table(v, w)
+            lines += [f"- {describe_event(v, w)}", *table]
+            if table and i < len(region_views) - 1:
+                lines.append("")  # a table ends at a blank line
     unverified = unverified_reports(briefing)
     if unverified:
         lines += ["", f"## {UNVERIFIED_HEADING}", ""]
         lines += [f"- {describe_unverified(m, cite, w)}" for m in unverified]
+    lines += _outlets_section(briefing)
     lines += ["", "## Articles"]
     for n, article in enumerate(briefing.articles, start=1):
         lines += _article_section(n, article)
@@ -142,11 +188,17 @@ def render_article_jsonl(article: ArticleSummary) -> str:
     return json.dumps(article.model_dump(mode="json"), ensure_ascii=False) + "\n"
 
 
-def render(briefing: Briefing, fmt: str) -> str:
+def render(briefing: Briefing, fmt: str, options: RenderOptions | None = None) -> str:
     """Return ``briefing`` in ``fmt`` (one of :data:`FORMATS`).
+
+    Args:
+        briefing: The merged briefing.
+        fmt: One of :data:`FORMATS`.
+        options: Unverified events in the ACLED/GeoJSON exports, a user HTML template.
 
     Raises:
         ValueError: ``fmt`` is not one of :data:`FORMATS`.
+        ConfigError: the ``--template`` file cannot be read or rendered.
     """
     if fmt == "markdown":
         return render_markdown(briefing)
@@ -155,5 +207,9 @@ def render(briefing: Briefing, fmt: str) -> str:
     if fmt == "jsonl":
         return "".join(render_article_jsonl(a) for a in briefing.articles)
     if fmt == "html":
-        return render_html(briefing)
+        return render_html(briefing, options)
+    if fmt == "acled-csv":
+        return render_acled_csv(briefing, options)
+    if fmt == "geojson":
+        return render_geojson(briefing, options)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from summarizer.extraction.event_text import english_figures
 from summarizer.merge import UNPLACED
+from summarizer.names.partisan import PartisanLexicon
 from summarizer.schema import (
     Actor,
     ArticleSummary,
@@ -30,11 +31,14 @@ from summarizer.schema import (
 __all__ = [
     "LEGEND",
     "MARK",
+    "PROFILE_NOTE",
     "UNVERIFIED_HEADING",
     "ActorView",
     "Citations",
     "EventView",
     "FigureVersion",
+    "OutletProfile",
+    "ReportRow",
     "SourceView",
     "Writer",
     "claimant",
@@ -43,6 +47,7 @@ __all__ = [
     "describe_unverified",
     "event_views",
     "group_by_region",
+    "outlet_profiles",
     "render_figures",
     "unverified_reports",
 ]
@@ -138,6 +143,19 @@ class ActorView:
 
 
 @dataclass(frozen=True)
+class ReportRow:
+    """One report of an event, as the side-by-side table shows it."""
+
+    member: ClusterMember
+    outlet: str
+    published: str
+    claimant: str
+    figures: str
+    perpetrator: str
+    quote_ar: str
+
+
+@dataclass(frozen=True)
 class EventView:
     """Everything the briefing says about one grounded cluster."""
 
@@ -151,6 +169,7 @@ class EventView:
     actors: tuple[ActorView, ...]
     grounded: tuple[ClusterMember, ...]
     ungrounded: tuple[ClusterMember, ...]
+    comparison: tuple[ReportRow, ...]  # the grounded reports side by side, when they disagree
 
     @property
     def figures_differ(self) -> bool:
@@ -188,6 +207,23 @@ def _summary_ar(cluster: EventCluster, grounded: Sequence[ClusterMember], cite: 
     return chosen[0].summary_ar if chosen else ""
 
 
+_NOT_GIVEN = "not given"
+_NO_OUTLET = "(outlet not given)"
+
+
+def _report_row(member: ClusterMember, cite: Citations) -> ReportRow:
+    attackers = [a.name_en or a.name_ar for a in member.actors if a.role == "attacker"]
+    return ReportRow(
+        member=member,
+        outlet=member.outlet or _NOT_GIVEN,
+        published=member.published or _NOT_GIVEN,
+        claimant=claimant(member, cite.article_of(member)),
+        figures=render_figures(member.fatalities) or "no figure",
+        perpetrator=", ".join(dict.fromkeys(attackers)) or _NOT_GIVEN,
+        quote_ar=" ".join(member.evidence_ar.split()),
+    )
+
+
 def event_view(cluster: EventCluster, cite: Citations) -> EventView:
     """Return what the briefing says about ``cluster`` (its grounded reports only)."""
     grounded = tuple(m for m in cluster.members if m.grounded)
@@ -203,7 +239,53 @@ def event_view(cluster: EventCluster, cite: Citations) -> EventView:
         actors=tuple(_actor(a) for a in cluster.actors),
         grounded=grounded,
         ungrounded=tuple(m for m in cluster.members if not m.grounded),
+        comparison=(
+            tuple(_report_row(m, cite) for m in grounded)
+            if cluster.disagreements and len(grounded) > 1
+            else ()
+        ),
     )
+
+
+@dataclass(frozen=True)
+class OutletProfile:
+    """The partisan Arabic terms one outlet's quoted sentences use."""
+
+    outlet: str
+    reports: int  # quotes of this outlet in the briefing
+    with_terms: int  # of which use at least one listed term
+    terms: tuple[tuple[str, str, int], ...]  # (Arabic term, English gloss, quotes using it)
+
+
+#: What the outlet profiles measure, said once wherever they are shown.
+PROFILE_NOTE = (
+    "Partisan Arabic terms from a reviewed list ({n} terms, summarizer/data/partisan_ar.yaml) "
+    "found in each outlet's quoted sentences only (not the whole article). A quoted party's "
+    "word counts like the outlet's own; this measures word choice, not accuracy."
+)
+
+
+def outlet_profiles(briefing: Briefing) -> list[OutletProfile]:
+    """Count the listed partisan terms in every report's quote, per outlet (A-Z)."""
+    lexicon = PartisanLexicon.load()
+    quotes: dict[str, list[ClusterMember]] = {}
+    for cluster in briefing.clusters:
+        for m in cluster.members:
+            quotes.setdefault(m.outlet or _NO_OUTLET, []).append(m)
+    profiles = []
+    for outlet, members in sorted(quotes.items(), key=lambda kv: (kv[0] == _NO_OUTLET, kv[0])):
+        counts: dict[str, int] = {}
+        for m in members:
+            for term in m.partisan_terms_ar:
+                counts[term] = counts.get(term, 0) + 1
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        terms = tuple(
+            (term, entry.gloss_en if (entry := lexicon.term(term)) else "", n)
+            for term, n in ordered
+        )
+        with_terms = sum(1 for m in members if m.partisan_terms_ar)
+        profiles.append(OutletProfile(outlet, len(members), with_terms, terms))
+    return profiles
 
 
 def _reading_order(cluster: EventCluster) -> tuple[bool, str, str, str]:
