@@ -245,7 +245,9 @@ class _AttemptRecorder:
             if not kwargs.get("is_last_attempt"):
                 # One short line; the validation details are in the ledger, never on stderr.
                 count = len(error.errors()) if isinstance(error, ValidationError) else 1
-                logger.info("re-asking %s: answer did not validate (%d error(s))", self.label, count)
+                logger.info(
+                    "re-asking %s: answer did not validate (%d error(s))", self.label, count
+                )
 
 
 class _UnreadableBody(Exception):
@@ -424,6 +426,10 @@ class OpenAILLM:
                 return response
         raise AssertionError("unreachable: tenacity re-raises the last failure")
 
+    def _text(self, endpoint_text: object, limit: int = 300) -> str:
+        """Return endpoint text fit to keep or show: redacted, on one line, bounded."""
+        return _short(self._redact(str(endpoint_text)), limit)
+
     def _down_message(self, attempts: int) -> str:
         where = public_url(self._base_url) or "the OpenAI API"
         reason = self._breaker.reason or "cannot connect"
@@ -485,15 +491,15 @@ class OpenAILLM:
             return TransportError(self._down_message(n), attempts=n, attempt_log=log)
         cause = _transport_cause(e)
         if cause is not None:
-            text = _short(self._redact(str(cause)), 200)
+            text = self._text(cause, 200)
             message = f"endpoint kept failing after {n} attempts: {text}"
             return TransportError(message, attempts=n, attempt_log=log)
         if isinstance(inner, openai.APIStatusError):
-            text = _short(self._redact(str(inner)), 200)
+            text = self._text(inner, 200)
             return TransportError(
                 f"endpoint refused the request: {text}", attempts=n, attempt_log=log
             )
-        text = _short(self._redact(str(e)), 200)
+        text = self._text(e, 200)
         return ExtractionError(
             f"no schema-valid answer after {n} attempts: {text}", attempts=n, attempt_log=log
         )
@@ -524,12 +530,12 @@ class OpenAILLM:
         body = response.get("body") or {}
         if status != 200:
             message = (body.get("error") or {}).get("message") if isinstance(body, dict) else None
-            reason = f"batch line failed with HTTP {status}: {_short(str(message or body))}"
+            reason = f"batch line failed with HTTP {status}: {self._text(message or body)}"
             return None, Attempt("transport_error", status, None, None, 0.0, reason)
         try:
             completion = ChatCompletion.model_validate(body)
         except ValidationError as e:
-            return None, Attempt("transport_error", 200, None, None, 0.0, _short(str(e)))
+            return None, Attempt("transport_error", 200, None, None, 0.0, self._text(e))
         usage = completion.usage
         p = usage.prompt_tokens if usage is not None else None
         c = usage.completion_tokens if usage is not None else None
@@ -544,7 +550,7 @@ class OpenAILLM:
                 mode=self._instructor_mode,
             )
         except (ValidationError, ValueError, IncompleteOutputException) as e:
-            return None, Attempt("invalid", 200, p, c, 0.0, _short(str(e)))
+            return None, Attempt("invalid", 200, p, c, 0.0, self._text(e))
         return value, Attempt("ok", 200, p, c, 0.0, None)
 
     async def submit_batch(self, jsonl: bytes) -> str:
@@ -563,7 +569,7 @@ class OpenAILLM:
                 completion_window="24h",
             )
         except openai.OpenAIError as e:
-            raise TransportError(f"cannot submit the batch: {_short(str(e), 200)}") from e
+            raise TransportError(f"cannot submit the batch: {self._text(e, 200)}") from e
         return batch.id
 
     async def batch_state(self, batch_id: str) -> BatchState:
@@ -575,7 +581,7 @@ class OpenAILLM:
         try:
             batch = await self._client.batches.retrieve(batch_id)
         except openai.OpenAIError as e:
-            raise TransportError(f"cannot poll batch {batch_id}: {_short(str(e), 200)}") from e
+            raise TransportError(f"cannot poll batch {batch_id}: {self._text(e, 200)}") from e
         return BatchState(batch.id, batch.status, batch.output_file_id, batch.error_file_id)
 
     async def download(self, file_id: str) -> bytes:
@@ -587,14 +593,14 @@ class OpenAILLM:
         try:
             return (await self._client.files.content(file_id)).content
         except openai.OpenAIError as e:
-            raise TransportError(f"cannot download {file_id}: {_short(str(e), 200)}") from e
+            raise TransportError(f"cannot download {file_id}: {self._text(e, 200)}") from e
 
     async def cancel_batch(self, batch_id: str) -> None:
         """Cancel a batch; failures are logged (the batch expires on its own)."""
         try:
             await self._client.batches.cancel(batch_id)
         except openai.OpenAIError as e:
-            logger.warning("cannot cancel batch %s: %s", batch_id, _short(str(e), 200))
+            logger.warning("cannot cancel batch %s: %s", batch_id, self._text(e, 200))
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool."""
