@@ -119,7 +119,11 @@ def _retry_after_seconds(exc: BaseException, now: datetime | None = None) -> flo
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-_CONNECT_ERRNOS = frozenset({errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH})
+_CONNECT_ERRNOS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ENETUNREACH: "network unreachable",
+}
 
 
 def _connect_failure(exc: BaseException) -> str | None:
@@ -132,12 +136,10 @@ def _connect_failure(exc: BaseException) -> str | None:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, ConnectionRefusedError):
-            return "connection refused"
         if isinstance(current, socket.gaierror):
             return "host name not resolved"
         if isinstance(current, OSError) and current.errno in _CONNECT_ERRNOS:
-            return "host unreachable"
+            return _CONNECT_ERRNOS[current.errno]
         current = current.__cause__ or current.__context__
     return None
 
@@ -383,7 +385,9 @@ class OpenAILLM:
             logger.info(
                 "retrying %s after %s (transport failure %d of %d), waiting %.1f s",
                 recorder.label or "request",
-                recorder.attempts[-1].reason if recorder.attempts else type(exc).__name__,
+                _short(recorder.attempts[-1].reason or "", 120)
+                if recorder.attempts
+                else type(exc).__name__,
                 recorder.transport_failures,
                 self._max_transport_attempts,
                 state.upcoming_sleep,
