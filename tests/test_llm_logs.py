@@ -44,6 +44,7 @@ def brief(server: FakeOpenAI, tmp_path: Path, *flags: str) -> subprocess.Complet
             *flags,
             "brief",
             str(corpus),
+            "--no-glossary",
             "--base-url",
             server.base_url,
             "--store",

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.config import Settings
 from summarizer.llm.redact import REDACTED, Redactor, redact
-from tests.fakeopenai import Content, FakeOpenAI, Status
+from summarizer.pipeline import arun
+from tests.fakemodel import RuleModel
+from tests.fakeopenai import FakeOpenAI, Status
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sk-proj-Echo1234567890abcdefSECRET"
@@ -58,8 +61,8 @@ def test_key_echoed_in_a_401_reaches_no_file_and_no_terminal(
     corpus.mkdir()
     (corpus / "a.txt").write_text("قتل 4 مدنيين في قصف على مدينة حلب صباح اليوم.\n", "utf-8")
     store = tmp_path / "store.sqlite3"
-    outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("md", "json", "html")}
-    formats = {"md": "markdown", "json": "json", "html": "html"}
+    outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in ("md", "json")}
+    formats = {"md": "markdown", "json": "json"}
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))},
         "OPENAI_API_KEY": KEY,
@@ -75,6 +78,7 @@ def test_key_echoed_in_a_401_reaches_no_file_and_no_terminal(
                 "-v",
                 "brief",
                 str(corpus),
+                "--no-glossary",
                 "--base-url",
                 fake_openai.base_url,
                 "--store",
@@ -121,36 +125,20 @@ def test_key_echoed_in_a_401_reaches_no_file_and_no_terminal(
         assert KEY.encode() not in data and KEY[3:20].encode() not in data, path
 
 
-def test_base_url_credentials_are_not_stored(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
-    fake_openai.responder = lambda _r: Content({"events": []})
+async def test_base_url_credentials_are_not_stored(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    fake_openai.responder = RuleModel()
     user_url = fake_openai.base_url.replace("http://", "http://bob:pw-SECRET-77@")
     corpus = tmp_path / "a.txt"
     corpus.write_text("قتل 4 مدنيين في قصف على مدينة حلب صباح اليوم.\n", "utf-8")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))},
-        "OPENAI_API_KEY": "sk-basic",
-        "PYTHONPATH": str(ROOT),
-    }
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "summarizer",
-            "brief",
-            str(corpus),
-            "--base-url",
-            user_url,
-            "--store",
-            str(tmp_path / "s.sqlite3"),
-            "-o",
-            str(tmp_path / "out.md"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    settings = Settings.from_env(
+        env={},
+        base_url=user_url,
+        api_key="sk-basic",
+        store_path=tmp_path / "s.sqlite3",
+        backoff_base_seconds=0.0,
+        max_transport_attempts=2,
     )
-    assert "pw-SECRET-77" not in run.stderr + run.stdout
+    briefing, _ = await arun([str(corpus)], settings)
+    assert "pw-SECRET-77" not in briefing.model_dump_json()
     for path in tmp_path.glob("s.sqlite3*"):
         assert b"pw-SECRET-77" not in path.read_bytes()
