@@ -43,7 +43,9 @@ DEFAULT_CONCURRENCY = 4
 DEFAULT_TIMEOUT_SECONDS = 120.0
 #: Per-request timeout for the embedded model (CPU generation of a long answer is slow).
 DEFAULT_LOCAL_TIMEOUT_SECONDS = 900.0
-#: HTTP attempts per model call for 429/5xx/timeouts/dropped connections (first try included).
+#: Transport failures (429/5xx/timeouts/dropped connections) a model call may meet, its
+#: validation re-asks included; the call fails at this many. With the re-asks below, one call
+#: makes at most 5 + 2 = 7 HTTP requests.
 DEFAULT_MAX_TRANSPORT_ATTEMPTS = 5
 #: Re-asks when the answer does not validate against the schema (after the first answer).
 DEFAULT_MAX_VALIDATION_RETRIES = 2

@@ -136,3 +136,64 @@ async def test_batch_mode_needs_a_batch_api(corpus: Path, tmp_path: Path) -> Non
         settings = settings_for(server, tmp_path / "x.sqlite3")
         with pytest.raises(ConfigError, match="Batch API"):
             await arun([str(corpus)], settings, llm=RequestRecorder("id", "gpt-4o-mini"))
+
+
+def test_killed_batch_run_resumes_the_same_batch(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGKILL while polling, then the same command again: one batch is created, not two."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from summarizer.cli.main import main
+
+    root = Path(__file__).resolve().parent.parent
+    store = tmp_path / "k.sqlite3"
+    output = tmp_path / "out.json"
+    with FakeOpenAI(responder=RuleModel(), batch_polls=10_000) as server:
+        env = {"OPENAI_API_KEY": "sk-batch", "OPENAI_BASE_URL": server.base_url}
+        args = ["brief", str(corpus), "--batch", "--format", "json", "--store", str(store)]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "summarizer", *args, "-o", str(output)],
+            cwd=root,
+            env={**os.environ, **env, "PYTHONPATH": str(root)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not any(
+                r.method == "GET" and r.endpoint.startswith("/batches/") for r in server.requests
+            ):
+                assert process.poll() is None, "the run ended before it could be killed"
+                assert time.monotonic() < deadline, "the batch was never polled"
+                time.sleep(0.02)
+            process.send_signal(signal.SIGKILL)
+            assert process.wait(timeout=10) == -signal.SIGKILL
+        finally:
+            if process.poll() is None:
+                process.kill()
+        db = sqlite3.connect(store)
+        recorded = db.execute("SELECT batch_id, status FROM batches").fetchall()
+        db.close()
+        assert len(recorded) == 1 and recorded[0][1] == "submitted"
+        assert not output.exists()
+
+        server.batch_polls = 2  # the batch finishes on its next poll
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert main([*args, "-o", str(output)]) == 0
+        creates = [r for r in server.requests if r.method == "POST" and r.endpoint == "/batches"]
+        assert len(creates) == 1  # resumed, not paid for twice
+        assert server.chat_requests == []  # every first request came from that batch
+    briefing = json.loads(output.read_text("utf-8"))
+    assert [a["status"] for a in briefing["articles"]] == ["ok"] * 3
+    db = sqlite3.connect(store)
+    assert db.execute("SELECT batch_id, status FROM batches").fetchall() == [
+        (recorded[0][0], "collected")
+    ]
+    db.close()

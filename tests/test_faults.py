@@ -88,7 +88,7 @@ def assert_invariants(
     ledger = store.attempts_for_run(stats.run_id)
     chat = server.chat_requests
     per_call = collections.Counter(call_key(r) for r in chat)
-    assert max(per_call.values(), default=0) <= TRANSPORT * (1 + VALIDATION)
+    assert max(per_call.values(), default=0) <= TRANSPORT + VALIDATION
     rounds = collections.defaultdict(set)
     for first_user, grounding_round in per_call:
         rounds[first_user].add(grounding_round)

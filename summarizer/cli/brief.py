@@ -123,7 +123,9 @@ def _stats_line(stats: RunStats) -> str:
         f"{stats.articles} article(s) ({stats.articles_resumed} resumed, "
         f"{stats.articles_failed} failed, {len(stats.input_errors)} unreadable), "
         f"{stats.events} events ({stats.events_grounded} grounded); "
-        f"{stats.requests} requests ({stats.retries} retried/re-asked), "
+        f"{stats.requests} requests ({stats.transport_retries} transport retries, "
+        f"{stats.validation_reasks} validation re-asks, {stats.grounding_reasks} grounding "
+        "re-asks), "
         f"{stats.cache_hits} cache hits, {tokens}, {cost}, {stats.wall_seconds:.1f} s; "
         f"run {stats.run_id}"
     )

@@ -58,9 +58,11 @@ def run_cache(args: argparse.Namespace, console: Console) -> int:
     try:
         if args.action == "stats":
             s = store.cache_stats()
+            prompt = "unknown" if s.prompt_tokens is None else s.prompt_tokens
+            completion = "unknown" if s.completion_tokens is None else s.completion_tokens
             sys.stdout.write(
                 f"{store.path}: {s.responses} cached answers; ledger {s.attempts} requests, "
-                f"{s.prompt_tokens} prompt + {s.completion_tokens} completion tokens\n"
+                f"{prompt} prompt + {completion} completion tokens\n"
             )
         else:
             n = store.clear_cache()

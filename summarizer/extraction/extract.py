@@ -288,7 +288,9 @@ async def extract_chunk(
             {"role": "assistant", "content": answer.model_dump_json()},
             {"role": "user", "content": _reask_message(checked)},
         ]
-        retry = await llm.complete(LLMRequest(prompt, messages, ChunkDraft))
+        retry = await llm.complete(
+            LLMRequest(prompt, messages, ChunkDraft, purpose="grounding_reask")
+        )
         candidate = _check_events(retry.value.events, chunk, article)
         # Keep the re-asked answer unless it grounds fewer events (a re-ask must not lose work).
         if _grounded_count(candidate) >= _grounded_count(checked):

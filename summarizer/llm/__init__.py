@@ -13,6 +13,7 @@ from summarizer.llm.batch import (
     BATCH_DISCOUNT,
     MAX_REQUESTS_PER_BATCH,
     BatchReport,
+    BatchStore,
     RequestRecorder,
     prefetch_batch,
 )
@@ -20,6 +21,7 @@ from summarizer.llm.cache import (
     CachedLLM,
     ResponseStore,
 )
+from summarizer.llm.logs import LIBRARY_LOGGERS, quiet_library_loggers
 from summarizer.llm.meter import (
     MeteredLLM,
     RunStats,
@@ -34,6 +36,7 @@ from summarizer.llm.ratelimit import (
     RateLimiter,
     estimate_request_tokens,
 )
+from summarizer.llm.redact import REDACTED, Redactor, redact
 from summarizer.llm.seam import (
     LLM,
     Attempt,
@@ -44,6 +47,7 @@ from summarizer.llm.seam import (
     LLMResult,
     LLMWrapper,
     Price,
+    RequestPurpose,
     StructuredMode,
     attempt_cost,
     endpoint_identity,
@@ -54,16 +58,19 @@ __all__ = [
     "BATCH_DISCOUNT",
     "BURST_SECONDS",
     "DECREASE_COOLDOWN_SECONDS",
+    "LIBRARY_LOGGERS",
     "LLM",
     "MAX_REQUESTS_PER_BATCH",
     "MIN_FACTOR",
     "RECOVERY_SECONDS",
     "RECOVERY_STEP",
+    "REDACTED",
     "Attempt",
     "AttemptKind",
     "BatchAPI",
     "BatchReport",
     "BatchState",
+    "BatchStore",
     "CachedLLM",
     "LLMRequest",
     "LLMResult",
@@ -72,6 +79,8 @@ __all__ = [
     "Price",
     "RateLimitedLLM",
     "RateLimiter",
+    "Redactor",
+    "RequestPurpose",
     "RequestRecorder",
     "ResponseStore",
     "RunStats",
@@ -81,4 +90,6 @@ __all__ = [
     "estimate_request_tokens",
     "json_schema",
     "prefetch_batch",
+    "quiet_library_loggers",
+    "redact",
 ]

@@ -9,8 +9,10 @@ How it fits the pipeline (``Settings.batch``, CLI ``--batch``):
    re-asks depend on an answer.
 2. **Batch.** :func:`prefetch_batch` drops requests already cached, writes the Batch input
    JSONL -- one ``/v1/chat/completions`` body per line, exactly as instructor would send it
-   (:meth:`~summarizer.llm.seam.BatchAPI.batch_body`) -- uploads it, creates the batch, polls with
-   growing waits, downloads the output (and error) file, validates every answer with the same
+   (:meth:`~summarizer.llm.seam.BatchAPI.batch_body`) -- uploads it, creates the batch, records
+   the batch id in the store *before* polling (:class:`BatchStore`, keyed by a hash of the
+   endpoint and the requests' cache keys), polls with growing waits, downloads the output
+   (and error) file, validates every answer with the same
    instructor parsing as a synchronous call, and stores valid answers in the response cache.
    Every output line is one ledger row, priced at :data:`BATCH_DISCOUNT` of the normal price.
 3. **Normal pass.** The pipeline then runs as usual: first requests are cache hits; grounding
@@ -19,29 +21,37 @@ How it fits the pipeline (``Settings.batch``, CLI ``--batch``):
    retries and validation re-asks. A batch that cannot be submitted is logged as a warning and
    the run continues synchronously.
 
+Resume. A run interrupted while a batch runs (Ctrl-C, SIGKILL) has paid for the batch; re-run
+with the same inputs, it plans the same requests, finds the same plan key in the store, and
+polls the batch it already created instead of submitting a new one. Once its answers are
+stored, the batch is marked ``collected``.
+
 Memory: the planned requests of the whole corpus are held while the batch runs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from summarizer.errors import LLMError, TransportError
 from summarizer.llm.cache import ResponseStore
+from summarizer.llm.redact import redact
 from summarizer.llm.seam import Attempt, BatchAPI, BatchState, LLMRequest, LLMResult, Price
 
 __all__ = [
     "BATCH_DISCOUNT",
     "MAX_REQUESTS_PER_BATCH",
     "BatchReport",
+    "BatchStore",
     "RequestRecorder",
     "prefetch_batch",
 ]
@@ -56,6 +66,20 @@ MAX_REQUESTS_PER_BATCH = 50_000
 #: Poll waits grow by this factor, up to :data:`MAX_POLL_SECONDS`.
 POLL_GROWTH = 1.5
 MAX_POLL_SECONDS = 60.0
+
+
+#: Status recorded once a batch's answers are stored; such a batch is never polled again.
+COLLECTED = "collected"
+
+
+class BatchStore(ResponseStore, Protocol):
+    """A response store that also remembers submitted batches (:class:`summarizer.store.Store`)."""
+
+    def get_batch(self, plan_key: str) -> tuple[str, str] | None:
+        """Return ``(batch_id, status)`` recorded for ``plan_key``, if any."""
+
+    def put_batch(self, plan_key: str, batch_id: str, status: str, *, requests: int) -> None:
+        """Record the batch answering ``plan_key`` and its status."""
 
 
 class RequestRecorder:
@@ -103,7 +127,7 @@ class BatchReport:
 async def prefetch_batch(
     requests: Sequence[LLMRequest[Any]],
     api: BatchAPI,
-    store: ResponseStore,
+    store: BatchStore,
     *,
     run_id: str,
     price: Price | None,
@@ -117,7 +141,7 @@ async def prefetch_batch(
     Args:
         requests: the planned requests (duplicates are sent once).
         api: the endpoint's Batch API.
-        store: where answers and ledger rows go.
+        store: where answers, ledger rows and submitted batch ids go.
         run_id: the run the ledger rows belong to.
         price: the synchronous price; batch lines are charged :data:`BATCH_DISCOUNT` of it.
         read_cache: skip requests whose answer is already cached.
@@ -144,10 +168,13 @@ async def prefetch_batch(
     items = list(pending.items())
     for start in range(0, len(items), max_requests):
         part = dict(items[start : start + max_requests])
+        plan_key = _plan_key(api.identity, part)
         try:
-            batch_id, lines = await _run_batch(part, api, poll_seconds, max_wait_seconds)
+            batch_id, lines = await _run_batch(
+                part, api, store, plan_key, poll_seconds, max_wait_seconds
+            )
         except TransportError as e:
-            logger.warning("batch mode: %s; asking synchronously instead", e)
+            logger.warning("batch mode: %s; asking synchronously instead", redact(str(e)))
             continue
         batch_ids.append(batch_id)
         for key, response in lines:
@@ -160,13 +187,46 @@ async def prefetch_batch(
                 answered += 1
                 value_json = value.model_dump_json()
                 store.put_response(key, model=api.model, prompt=stamp, value=value_json)
+        store.put_batch(plan_key, batch_id, COLLECTED, requests=len(part))
     return BatchReport(tuple(attempts), discounted, tuple(batch_ids), answered, cached)
 
 
+def _plan_key(identity: str, part: dict[str, LLMRequest[Any]]) -> str:
+    """Return a hash naming what a batch answers: the endpoint and its requests' cache keys."""
+    blob = json.dumps([identity, sorted(part)]).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
 async def _run_batch(
-    part: dict[str, LLMRequest[Any]], api: BatchAPI, poll_seconds: float, max_wait: float
+    part: dict[str, LLMRequest[Any]],
+    api: BatchAPI,
+    store: BatchStore,
+    plan_key: str,
+    poll_seconds: float,
+    max_wait: float,
 ) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
-    """Submit one batch, wait for it, and return its ``(custom_id, response)`` lines."""
+    """Submit one batch (or resume the one already submitted), wait, and return its lines."""
+    known = store.get_batch(plan_key)
+    if known is not None and known[1] != COLLECTED:
+        batch_id = known[0]
+        logger.info("resuming batch %s (%s) submitted by an earlier run", batch_id, known[1])
+    else:
+        batch_id = await _submit(part, api)
+        # Recorded before the first poll: a run killed from here on resumes this batch.
+        store.put_batch(plan_key, batch_id, "submitted", requests=len(part))
+    state = await _wait(api, batch_id, poll_seconds, max_wait)
+    store.put_batch(plan_key, batch_id, state.status, requests=len(part))
+    if state.status != "completed":
+        logger.warning("batch %s ended %s; unanswered requests go synchronously", batch_id, state)
+    lines: list[tuple[str, dict[str, Any]]] = []
+    for file_id in (state.output_file_id, state.error_file_id):
+        if file_id:
+            lines.extend(_output_lines(await api.download(file_id), part))
+    return batch_id, lines
+
+
+async def _submit(part: dict[str, LLMRequest[Any]], api: BatchAPI) -> str:
+    """Upload the batch input for ``part`` and create the batch; return its id."""
     jsonl = "".join(
         json.dumps(
             {
@@ -182,14 +242,7 @@ async def _run_batch(
     )
     batch_id = await api.submit_batch(jsonl.encode("utf-8"))
     logger.info("batch %s submitted with %d requests", batch_id, len(part))
-    state = await _wait(api, batch_id, poll_seconds, max_wait)
-    if state.status != "completed":
-        logger.warning("batch %s ended %s; unanswered requests go synchronously", batch_id, state)
-    lines: list[tuple[str, dict[str, Any]]] = []
-    for file_id in (state.output_file_id, state.error_file_id):
-        if file_id:
-            lines.extend(_output_lines(await api.download(file_id), part))
-    return batch_id, lines
+    return batch_id
 
 
 async def _wait(api: BatchAPI, batch_id: str, poll_seconds: float, max_wait: float) -> BatchState:
@@ -217,7 +270,7 @@ def _output_lines(
         try:
             item = json.loads(raw)
         except ValueError:
-            logger.warning("batch output line is not JSON: %.120s", raw)
+            logger.warning("batch output line is not JSON: %.120s", redact(raw))
             continue
         key = item.get("custom_id")
         if key not in part:

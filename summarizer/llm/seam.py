@@ -6,16 +6,22 @@ limiter layers), :class:`LLMRequest`/:class:`LLMResult`, and :class:`Attempt`, o
 request. The implementation for every OpenAI-compatible endpoint, the embedded model included,
 is ``openai_llm.OpenAILLM``, the only importer of ``openai``, ``instructor`` and ``tenacity``.
 
-Retry layering, decided once (in ``openai_llm``):
+Retry layering, decided once (in ``openai_backend``):
 
 * the ``openai`` client never retries (``max_retries=0``), so nothing retries underneath us;
-* **transport** failures -- 429 (honouring ``Retry-After``), 408/409/5xx, timeouts, dropped
-  connections, truncated HTTP bodies -- are retried by the outer ``tenacity`` loop, up to
-  ``Settings.max_transport_attempts`` HTTP requests, with exponential backoff and jitter;
 * **validation** re-asks (the answer is not JSON of the schema) are instructor's job, with an
-  integer ``max_retries`` that in instructor >= 1.17 only retries parse/validation errors;
+  integer ``max_retries`` (``Settings.max_validation_retries``) that in instructor >= 1.17 only
+  retries parse/validation errors;
+* **transport** failures -- 429 (honouring ``Retry-After`` in seconds or as an HTTP date),
+  408/409/5xx, timeouts, dropped connections, truncated bodies -- are retried by ``tenacity``
+  around each single HTTP request, inside instructor's loop, with exponential backoff and
+  jitter. The budget is per model call and shared by its re-asks: the call fails at the
+  ``Settings.max_transport_attempts``-th transport failure. So one call makes at most
+  ``max_transport_attempts + max_validation_retries`` HTTP requests (7 by default), never
+  their product. A run-wide breaker stops asking once the endpoint refuses connections;
 * **grounding** re-asks (the answer validates but quotes/figures/names are not in the source)
-  belong to ``extract.py``, which calls :meth:`LLM.complete` again with the reasons.
+  belong to ``extraction``, which calls :meth:`LLM.complete` again with the reasons and
+  ``purpose="grounding_reask"``.
 
 Every HTTP request is recorded as one :class:`Attempt` (tokens, latency, status, reason), through
 per-call instructor hooks, so usage accounting counts retries and re-asks exactly once each.
@@ -49,6 +55,7 @@ __all__ = [
     "LLMResult",
     "LLMWrapper",
     "Price",
+    "RequestPurpose",
     "StructuredMode",
     "attempt_cost",
     "endpoint_identity",
@@ -63,6 +70,11 @@ AttemptKind = Literal["ok", "transport_error", "invalid", "truncated"]
 #: format: the most widely supported), ``json_schema`` (OpenAI structured outputs), ``tools``,
 #: ``grammar`` (llama.cpp: json_object + schema, enforced by constrained decoding).
 StructuredMode = Literal["json", "json_schema", "tools", "grammar"]
+
+#: Why a request is made: a first ``ask``, or a ``grounding_reask`` (extraction asks again with
+#: the grounding issues of the first answer). Counted separately in ``RunStats``; not part of
+#: the cache key (the messages already differ).
+RequestPurpose = Literal["ask", "grounding_reask"]
 
 #: USD per million tokens, ``(prompt, completion)``.
 Price = tuple[float, float]
@@ -118,6 +130,7 @@ class LLMRequest(Generic[T]):
     prompt: PromptTemplate
     messages: Sequence[dict[str, str]]
     response_model: type[T]
+    purpose: RequestPurpose = "ask"
 
     def cache_key(self, identity: str) -> str:
         """Return a hash of every input that changes the answer (never the API key)."""
