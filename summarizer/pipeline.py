@@ -39,14 +39,14 @@ from pydantic import BaseModel
 from summarizer.config import Settings
 from summarizer.errors import ConfigError, InputError, LLMError
 from summarizer.extraction.extract import HeadlineOutcome, extract_chunk, extract_headline
-from summarizer.ingest import read_sources
+from summarizer.ingest import Sources, as_sources, read_sources
 from summarizer.llm.batch import RequestRecorder, prefetch_batch
 from summarizer.llm.cache import CachedLLM
 from summarizer.llm.meter import MeteredLLM, RunStats
 from summarizer.llm.ratelimit import RateLimitedLLM, RateLimiter
 from summarizer.llm.seam import LLM, BatchAPI
 from summarizer.merge import cluster_events, dedupe_events
-from summarizer.names.hooks import EventCanonicalizer, NameHints
+from summarizer.names.hooks import EventCanonicalizer, NameHints, hook_identity
 from summarizer.prompts import PromptTemplate, load_prompt
 from summarizer.schema import SCHEMA_VERSION, ArticleSummary, Briefing, Event
 from summarizer.store import Store
@@ -121,8 +121,19 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def run_key(settings: Settings, llm: LLM, prompts: Sequence[PromptTemplate]) -> str:
-    """Return the hash of everything that changes an article's output (for the journal)."""
+def run_key(
+    settings: Settings,
+    llm: LLM,
+    prompts: Sequence[PromptTemplate],
+    *,
+    names: NameHints | None = None,
+    canonicalize: EventCanonicalizer | None = None,
+) -> str:
+    """Return the hash of everything that changes an article's output (for the journal).
+
+    The glossary counts by the hooks actually passed (``names``, ``canonicalize``), not by
+    ``settings.use_glossary``: a run without hooks never resumes from a run with them.
+    """
     payload = {
         "schema": SCHEMA_VERSION,
         "code": code_fingerprint(),
@@ -130,7 +141,7 @@ def run_key(settings: Settings, llm: LLM, prompts: Sequence[PromptTemplate]) -> 
         "prompts": [[p.name, p.version, p.sha256] for p in prompts],
         "chunk": [settings.chunk_tokens, settings.chunk_overlap_sentences],
         "reasks": settings.max_grounding_reasks,
-        "glossary": [settings.use_glossary, [str(p) for p in settings.glossary_paths]],
+        "hooks": [hook_identity(names), hook_identity(canonicalize)],
     }
     blob = json.dumps(payload, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:24]
@@ -294,7 +305,13 @@ async def _session(
         run_id = uuid.uuid4().hex[:12]
         events_prompt = load_prompt("events", settings.prompt_overrides.get("events"))
         headline_prompt = load_prompt("headline", settings.prompt_overrides.get("headline"))
-        key = run_key(settings, llm, [events_prompt, headline_prompt])
+        key = run_key(
+            settings,
+            llm,
+            [events_prompt, headline_prompt],
+            names=names,
+            canonicalize=canonicalize,
+        )
         stats = RunStats(run_id=run_id, model=llm.model)
         limiter = RateLimiter(concurrency=settings.concurrency, rpm=settings.rpm, tpm=settings.tpm)
         cached = CachedLLM(
@@ -330,7 +347,7 @@ async def _session(
 
 
 async def arun(
-    sources: Sequence[str],
+    sources: Sources,
     settings: Settings,
     *,
     options: SourceOptions | None = None,
@@ -344,7 +361,8 @@ async def arun(
     """Summarise every article in ``sources`` and merge them into one briefing.
 
     Args:
-        sources: paths, directories, or ``-`` for stdin.
+        sources: one path or many (files, directories, ``-`` for stdin) and/or articles in
+            memory; a bare string is one path.
         settings: the run's settings.
         options: how inputs are read (text column, default date/outlet).
         llm: the model seam; by default built from ``settings`` (local or OpenAI-compatible).
@@ -363,19 +381,21 @@ async def arun(
         ConfigError: ``settings.batch`` with a model that has no Batch API.
     """
     options = options or SourceOptions()
+    inputs = as_sources(sources)  # once: a generator must not be consumed by the batch pass
+    names_given = [item if isinstance(item, str) else item.source for item in inputs]
     async with _session(
-        settings, llm=llm, store=store, names=names, canonicalize=canonicalize, sources=sources
+        settings, llm=llm, store=store, names=names, canonicalize=canonicalize, sources=names_given
     ) as session:
         if settings.batch:
-            await _prefetch_by_batch(sources, options, settings, session)
-        summaries = await _run_articles(sources, options, settings, session, listener, collect)
+            await _prefetch_by_batch(inputs, options, settings, session)
+        summaries = await _run_articles(inputs, options, settings, session, listener, collect)
     ok = [s for s in summaries if s.status == "ok"]
     briefing = Briefing(articles=summaries, clusters=cluster_events(ok))
     return briefing, session.stats
 
 
 async def _prefetch_by_batch(
-    sources: Sequence[str], options: SourceOptions, settings: Settings, session: _Session
+    sources: Sequence[str | Article], options: SourceOptions, settings: Settings, session: _Session
 ) -> None:
     """Plan every first request of the run and answer them through the Batch API."""
     if not isinstance(session.model, BatchAPI):
@@ -403,7 +423,7 @@ async def _prefetch_by_batch(
 
 
 def _read(
-    sources: Sequence[str], options: SourceOptions, settings: Settings
+    sources: Sequence[str | Article], options: SourceOptions, settings: Settings
 ) -> Iterator[Article | InputError]:
     return read_sources(
         sources,
@@ -436,7 +456,7 @@ async def summarize_text(
 
 
 async def _run_articles(
-    sources: Sequence[str],
+    sources: Sequence[str | Article],
     options: SourceOptions,
     settings: Settings,
     session: _Session,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from summarizer.names.canonical import (
     Canonicalizer,
+    PromptNames,
     glossary_hooks,
 )
 from summarizer.names.gazetteer import (
@@ -23,6 +24,7 @@ from summarizer.names.glossary import (
 from summarizer.names.hooks import (
     EventCanonicalizer,
     NameHints,
+    hook_identity,
 )
 from summarizer.names.mentions import (
     CLITIC_PREFIXES,
@@ -47,9 +49,11 @@ __all__ = [
     "NameHints",
     "Place",
     "PlaceKind",
+    "PromptNames",
     "Resolution",
     "find_mentions",
     "glossary_hooks",
+    "hook_identity",
     "name_key",
     "names_for_prompt",
 ]

@@ -17,6 +17,7 @@ from summarizer.text.article import (
     Article,
     Chunk,
     Sentence,
+    text_id,
 )
 from summarizer.text.chunking import (
     chunk_article,
@@ -51,5 +52,6 @@ __all__ = [
     "resolve_date",
     "split_sentences",
     "states_number",
+    "text_id",
     "vague_quantities_in",
 ]
