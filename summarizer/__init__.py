@@ -6,7 +6,8 @@ The typed public API::
 
     settings = Settings.from_env()              # OPENAI_* / SUMMARIZER_* or the local model
     briefing, stats = build_briefing("seeds/", settings)          # one path, or many
-    briefing, stats = build_briefing([Article.from_text("نص الخبر ...", outlet="X")], settings)
+    memo = Article(source="memo", text="نص الخبر ...", published="2017-09-09", outlet="X")
+    briefing, stats = build_briefing([memo, "more/"], settings)
     article = summarize_article("نص الخبر ...", settings=settings)
 
 Async variants (``abuild_briefing``, ``asummarize_article``) take the same arguments.
@@ -107,8 +108,9 @@ async def abuild_briefing(
     Args:
         sources: one input or an iterable of inputs. An input is a path (``str`` or
             ``os.PathLike``: a file, a directory read recursively, or ``-`` for stdin) or an
-            :class:`Article` held in memory (``Article.from_text(text, source=..., published=...,
-            outlet=...)``). A bare string is ONE path, never a list of characters.
+            :class:`Article` held in memory (``Article(source=..., text=..., published=...,
+            outlet=...)``; ``article_id`` is computed from the text). A bare string is ONE
+            path, never a list of characters.
         settings: run settings; default ``Settings.from_env()``.
         options: text column and default publication date/outlet for the inputs read from
             files (an ``Article`` carries its own).

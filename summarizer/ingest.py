@@ -15,6 +15,7 @@ more per character), a JSONL/CSV file past the size it had when opened.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -32,8 +33,8 @@ from typing import IO, Any, TypeAlias, TypeVar
 import charset_normalizer
 
 from summarizer.errors import InputError
-from summarizer.text.arabic import arabic_ratio, count_arabic_letters, normalize_digits
-from summarizer.text.article import Article, text_id
+from summarizer.text.arabic import arabic_ratio, count_arabic_letters, normalize, normalize_digits
+from summarizer.text.article import Article
 
 __all__ = [
     "DIRECTORY_SUFFIXES",
@@ -192,28 +193,33 @@ def read_sources(
 
 
 def check_article(article: Article, *, max_chars: int) -> Article:
-    """Check an article given in memory as a file's text is checked; normalise its date.
+    """Check an article given in memory as a file's text is checked, and complete it.
 
     Args:
-        article: the article, e.g. from :meth:`Article.from_text`.
+        article: the article, e.g. ``Article(source="memo", text=..., published=...)``.
         max_chars: longest accepted article, in characters.
 
     Returns:
-        The article, with ``published`` as an ISO date (or None when unreadable).
+        The article with CRLF line ends as LF, ``published`` as an ISO date (None when
+        unreadable) and ``article_id`` computed from the text (whatever it was).
 
     Raises:
         InputError: the text is empty, too long, or not Arabic or English.
     """
-    _check_text(article.source, article.text, max_chars)
-    published = normalize_date(article.published)
-    if published == article.published:
-        return article
-    return article.model_copy(update={"published": published})
+    text = article.text.replace("\r\n", "\n")
+    _check_text(article.source, text, max_chars)
+    update = {
+        "text": text,
+        "published": normalize_date(article.published),
+        # Always from the text: a wrong id would resume another article from the journal.
+        "article_id": article_id(text),
+    }
+    return article.model_copy(update=update)
 
 
 def article_id(text: str) -> str:
     """Return the id of an article: 16 hex digits of the SHA-256 of its normalised text."""
-    return text_id(text)
+    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()[:16]
 
 
 def normalize_date(value: str | None) -> str | None:

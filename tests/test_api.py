@@ -144,8 +144,11 @@ def test_a_path_object_and_a_mixed_iterable_are_accepted(
     path.write_text(ARTICLE_TEXT, encoding="utf-8")
     briefing, _ = build_briefing(path, settings_for(fake_openai, tmp_path))
     assert [a.source for a in briefing.articles] == [str(path)]
-    memo = Article.from_text(
-        "قتل 7 مدنيين في قصف على مدينة إدلب.", source="memo", published="09/09/2017", outlet="X"
+    memo = Article(
+        text="قتل 7 مدنيين في قصف على مدينة إدلب.",
+        source="memo",
+        published="09/09/2017",
+        outlet="X",
     )
     briefing, _ = build_briefing(
         (item for item in [memo, path]), settings_for(fake_openai, tmp_path)
@@ -158,7 +161,7 @@ def test_a_path_object_and_a_mixed_iterable_are_accepted(
 
 def test_a_single_article_in_memory_is_accepted(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     fake_openai.responder = RuleModel()
-    memo = Article.from_text(ARTICLE_TEXT, source="inline")
+    memo = Article(text=ARTICLE_TEXT, source="inline")
     briefing, stats = build_briefing(memo, settings_for(fake_openai, tmp_path))
     assert [a.source for a in briefing.articles] == ["inline"] and stats.articles == 1
 
@@ -185,7 +188,9 @@ async def test_an_llm_you_built_is_used_and_left_open(
     )
     try:
         briefing, _ = await abuild_briefing(
-            Article.from_text(ARTICLE_TEXT), settings_for(fake_openai, tmp_path), llm=llm
+            Article(source="<text>", text=ARTICLE_TEXT),
+            settings_for(fake_openai, tmp_path),
+            llm=llm,
         )
         assert briefing.articles[0].model == "my-model"
         assert all(r.body["model"] == "my-model" for r in fake_openai.chat_requests)

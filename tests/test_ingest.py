@@ -533,15 +533,15 @@ def test_a_bare_string_is_one_path_and_never_its_characters(
 
 
 def test_articles_in_memory_are_checked_and_passed_on(tmp_path: Path) -> None:
-    good = Article.from_text(ARABIC, source="memo", published="07/09/2017", outlet="X")
-    empty = Article.from_text("   ", source="blank")
+    good = Article(text=ARABIC, source="memo", published="07/09/2017", outlet="X")
+    empty = Article(text="   ", source="blank")
     results = list(read_sources([good, empty, write(tmp_path / "a.txt", ENGLISH)], max_chars=99))
     assert [(a.source, a.published, a.outlet) for a in articles(results)] == [
         ("memo", "2017-09-07", "X"),
         (str(tmp_path / "a.txt"), None, None),
     ]
     assert [e.source for e in errors(results)] == ["blank"]
-    assert good.article_id == article_id(ARABIC)
+    assert articles(results)[0].article_id == article_id(ARABIC)
 
 
 def test_sources_of_another_type_are_a_type_error() -> None:

@@ -27,7 +27,7 @@ async def test_glossary_free_run_never_resumes_from_a_glossary_run_and_back(
 ) -> None:
     fake_openai.responder = RuleModel()
     settings = settings_for(fake_openai, tmp_path)
-    article = Article.from_text(TEXT, source="a")
+    article = Article(text=TEXT, source="a")
     names, canonicalize = glossary_hooks(settings)
 
     _, with_hooks = await arun(article, settings, names=names, canonicalize=canonicalize)
@@ -43,7 +43,7 @@ async def test_only_the_name_hook_is_a_different_key(
 ) -> None:
     fake_openai.responder = RuleModel()
     settings = settings_for(fake_openai, tmp_path)
-    article = Article.from_text(TEXT, source="a")
+    article = Article(text=TEXT, source="a")
     names, canonicalize = glossary_hooks(settings)
     await arun(article, settings, names=names, canonicalize=canonicalize)
     _, names_only = await arun(article, settings, names=names)

@@ -17,7 +17,6 @@ from summarizer.text.article import (
     Article,
     Chunk,
     Sentence,
-    text_id,
 )
 from summarizer.text.chunking import (
     chunk_article,
@@ -52,6 +51,5 @@ __all__ = [
     "resolve_date",
     "split_sentences",
     "states_number",
-    "text_id",
     "vague_quantities_in",
 ]

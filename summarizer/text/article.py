@@ -6,18 +6,9 @@ so ``article.text[s.start:s.end] == s.text`` holds for every sentence and chunk.
 
 from __future__ import annotations
 
-import hashlib
-
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Article", "Chunk", "Sentence", "text_id"]
-
-
-def text_id(text: str) -> str:
-    """Return the id of an article's text: 16 hex digits of the SHA-256 of its normalised text."""
-    from summarizer.text.arabic import normalize  # arabic.py imports this module's Sentence
-
-    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()[:16]
+__all__ = ["Article", "Chunk", "Sentence"]
 
 
 class Article(BaseModel):
@@ -26,33 +17,14 @@ class Article(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     source: str = Field(description="Input path or row id as the user gave it.")
-    article_id: str = Field(description="Hash of the normalised text (16 hex digits).")
+    article_id: str = Field(
+        default="",
+        description="Hash of the normalised text (16 hex digits); an article made in memory "
+        "may leave it empty: the pipeline computes it from the text.",
+    )
     text: str = Field(description="The original decoded text; quotes and offsets refer to it.")
     published: str | None = Field(default=None, description="ISO publication date, if known.")
     outlet: str | None = Field(default=None, description="Publishing outlet, if known.")
-
-    @classmethod
-    def from_text(
-        cls,
-        text: str,
-        *,
-        source: str = "<text>",
-        published: str | None = None,
-        outlet: str | None = None,
-    ) -> Article:
-        """Return an article made of ``text`` held in memory (CRLF line ends become LF).
-
-        Args:
-            text: the report, Arabic or English.
-            source: the name shown for it in the briefing.
-            published: its publication date (ISO ``YYYY-MM-DD``, or any form
-                :func:`summarizer.ingest.normalize_date` reads).
-            outlet: the outlet that published it.
-        """
-        text = text.replace("\r\n", "\n")
-        return cls(
-            source=source, article_id=text_id(text), text=text, published=published, outlet=outlet
-        )
 
 
 class Sentence(BaseModel):
