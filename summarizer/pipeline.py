@@ -38,7 +38,12 @@ from pydantic import BaseModel
 
 from summarizer.config import Settings
 from summarizer.errors import ConfigError, InputError, LLMError
-from summarizer.extraction.extract import HeadlineOutcome, extract_chunk, extract_headline
+from summarizer.extraction.extract import (
+    ChunkOutcome,
+    HeadlineOutcome,
+    extract_chunk,
+    extract_headline,
+)
 from summarizer.ingest import Sources, as_sources, read_sources
 from summarizer.llm.batch import RequestRecorder, prefetch_batch
 from summarizer.llm.cache import CachedLLM
@@ -152,10 +157,13 @@ async def _extract_article_chunks(
     chunks: Sequence[Chunk],
     ctx: _Context,
     listener: ProgressListener | None,
-) -> tuple[list[Event], list[str]]:
-    async def one(chunk: Chunk) -> tuple[list[Event], str | None]:
+) -> tuple[list[Event], list[str], list[str]]:
+    """Return the article's events, its failed chunks, and the events dropped as invalid."""
+
+    async def one(chunk: Chunk) -> tuple[ChunkOutcome | None, str]:
+        where = f"chunk {chunk.index + 1} (characters {chunk.start}-{chunk.end})"
         try:
-            events = await extract_chunk(
+            outcome = await extract_chunk(
                 chunk,
                 article,
                 ctx.llm,
@@ -164,16 +172,19 @@ async def _extract_article_chunks(
                 max_grounding_reasks=ctx.settings.max_grounding_reasks,
             )
         except LLMError as e:
-            return [], f"chunk {chunk.index + 1} (characters {chunk.start}-{chunk.end}): {e}"
+            return None, f"{where}: {e}"
         finally:
             if listener:
                 listener.chunk_finished(article)
-        return events, None
+        return outcome, where
 
     results = await asyncio.gather(*(one(c) for c in chunks))
-    events = [e for chunk_events, _ in results for e in chunk_events]
-    failures = [f for _, f in results if f]
-    return events, failures
+    events = [e for outcome, _ in results if outcome for e in outcome.events]
+    failures = [where for outcome, where in results if outcome is None]
+    dropped = [
+        f"{where}: {issue}" for outcome, where in results if outcome for issue in outcome.dropped
+    ]
+    return events, failures, dropped
 
 
 async def _headline(
@@ -214,8 +225,9 @@ async def summarize_one(
     """Run one article through chunking, extraction, grounding and dedupe.
 
     The chunks and the headline are asked concurrently (``ctx.llm`` bounds what is in flight).
-    Never raises for model failures: a chunk that fails is a warning, an article whose every
-    request failed comes back with ``status="failed"``.
+    Never raises for model failures: an article with a failed chunk (or headline) comes back
+    ``status="partial"`` with the reason in ``error`` and ``warnings``; one whose every chunk
+    failed comes back ``status="failed"``.
     """
     if ctx.names is not None:
         # Overlapping chunks and the headline ask about the same sentences: look each up once.
@@ -239,11 +251,11 @@ async def summarize_one(
         model=ctx.llm.model,
         prompts=[ctx.events_prompt.stamp, ctx.headline_prompt.stamp],
     )
-    (events, failures), headline = await asyncio.gather(
+    (events, failures, dropped), headline = await asyncio.gather(
         _extract_article_chunks(article, chunks, ctx, listener),
         _headline(article, sentences, ctx),
     )
-    warnings = list(failures)
+    warnings = [*failures, *dropped]
     if isinstance(headline, LLMError):
         warnings.append(f"headline and summary: {headline}")
     else:
@@ -259,16 +271,17 @@ async def summarize_one(
         events = [ctx.canonicalize(e) for e in events]
     events = dedupe_events(events)
     complete = not failures and not isinstance(headline, LLMError)
-    if chunks and len(failures) == len(chunks) and isinstance(headline, LLMError):
+    if chunks and len(failures) == len(chunks):
         failed = base.model_copy(
-            update={
-                "status": "failed",
-                "error": failures[0] if failures else "every request failed",
-                "warnings": warnings,
-            }
+            update={"status": "failed", "error": failures[0], "warnings": warnings}
         )
         return ArticleOutcome(failed, complete=False)
     summary = base.model_copy(update={"events": events, "warnings": warnings})
+    if not complete:
+        missing = failures[0] if failures else warnings[0]
+        more = len(failures) + isinstance(headline, LLMError) - 1
+        error = f"{missing} (and {more} more part(s) failed)" if more else missing
+        summary = summary.model_copy(update={"status": "partial", "error": error})
     return ArticleOutcome(summary, complete=complete)
 
 
@@ -389,8 +402,9 @@ async def arun(
         if settings.batch:
             await _prefetch_by_batch(inputs, options, settings, session)
         summaries = await _run_articles(inputs, options, settings, session, listener, collect)
-    ok = [s for s in summaries if s.status == "ok"]
-    briefing = Briefing(articles=summaries, clusters=cluster_events(ok))
+    # A partial article's events are real events: only a failed article has none to merge.
+    usable = [s for s in summaries if s.status != "failed"]
+    briefing = Briefing(articles=summaries, clusters=cluster_events(usable))
     return briefing, session.stats
 
 
@@ -513,6 +527,8 @@ async def _article_or_journal(
             store.journal_article(key, summary)
     if summary.status == "failed":
         stats.articles_failed += 1
+    elif summary.status == "partial":
+        stats.articles_partial += 1
     stats.events += len(summary.events)
     stats.events_grounded += sum(1 for e in summary.events if e.grounded)
     if listener:

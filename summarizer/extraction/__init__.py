@@ -12,10 +12,12 @@ from summarizer.extraction.candidates import (
     find_casualty_counts,
 )
 from summarizer.extraction.drafts import (
+    MAX_EVENTS,
     ChunkDraft,
     DraftActor,
     DraftEvent,
     HeadlineDraft,
+    RejectedEvent,
 )
 from summarizer.extraction.event_text import (
     SUB_EVENT_TYPES_AR,
@@ -25,6 +27,7 @@ from summarizer.extraction.event_text import (
     english_figures,
 )
 from summarizer.extraction.extract import (
+    ChunkOutcome,
     HeadlineOutcome,
     draft_to_event,
     extract_chunk,
@@ -68,6 +71,7 @@ from summarizer.extraction.triggers import (
 __all__ = [
     "CASUALTY_WINDOW",
     "GROUNDING_KINDS",
+    "MAX_EVENTS",
     "NON_NEUTRAL_TERMS",
     "SUB_EVENT_TYPES_AR",
     "TRIGGERS_RESOURCE",
@@ -76,6 +80,7 @@ __all__ = [
     "CasualtyCount",
     "CasualtyKind",
     "ChunkDraft",
+    "ChunkOutcome",
     "DraftActor",
     "DraftEvent",
     "Grounder",
@@ -83,6 +88,7 @@ __all__ = [
     "HeadlineOutcome",
     "Issue",
     "IssueKind",
+    "RejectedEvent",
     "Token",
     "TriggerCategory",
     "TriggerEntry",

@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.extraction.drafts import ChunkDraft, DraftEvent, HeadlineDraft
+from summarizer.extraction.drafts import ChunkDraft, DraftEvent, HeadlineDraft, RejectedEvent
 from summarizer.extraction.event_text import arabic_event_summary, english_event_summary
 from summarizer.extraction.grounding import Grounder
 from summarizer.extraction.issues import Issue, IssueKind, issue_texts
@@ -37,6 +37,7 @@ from summarizer.text.numbers import numbers_in
 
 #: Finds the (Arabic, English) names known to occur in a text.
 __all__ = [
+    "ChunkOutcome",
     "HeadlineOutcome",
     "draft_to_event",
     "extract_chunk",
@@ -57,6 +58,22 @@ class HeadlineOutcome:
 
     draft: HeadlineDraft
     warnings: list[str]
+
+
+@dataclass(frozen=True)
+class ChunkOutcome:
+    """A chunk's events, and the events of the model's answer that were dropped as invalid."""
+
+    events: list[Event]
+    dropped: list[Issue]
+    """One :attr:`IssueKind.INVALID_EVENT` issue per dropped event (for the article)."""
+
+
+def _dropped(rejected: Sequence[RejectedEvent]) -> list[Issue]:
+    return [
+        Issue(IssueKind.INVALID_EVENT, f"event {r.position + 1} of the answer dropped: {r.reason}")
+        for r in rejected
+    ]
 
 
 @dataclass(frozen=True)
@@ -243,7 +260,7 @@ async def extract_chunk(
     prompt: PromptTemplate,
     names: NameHints | None = None,
     max_grounding_reasks: int = 1,
-) -> list[Event]:
+) -> ChunkOutcome:
     """Extract, quote and ground the events of one chunk.
 
     Args:
@@ -256,7 +273,8 @@ async def extract_chunk(
         max_grounding_reasks: how many times to re-ask when events are not grounded.
 
     Returns:
-        The events, grounded or flagged with their issues.
+        The events, grounded or flagged with their issues, and the events of the kept answer
+        that did not validate (each is dropped alone; the others are kept).
 
     Raises:
         LLMError: the model could not be reached or never answered with valid JSON.
@@ -279,6 +297,7 @@ async def extract_chunk(
             break
         messages = [
             *messages,
+            # The answer as the model gave it, invalid events included (see ChunkDraft).
             {"role": "assistant", "content": answer.model_dump_json()},
             {"role": "user", "content": _reask_message(checked)},
         ]
@@ -287,7 +306,7 @@ async def extract_chunk(
         # Keep the re-asked answer unless it grounds fewer events (a re-ask must not lose work).
         if _grounded_count(candidate) >= _grounded_count(checked):
             checked, answer = candidate, retry.value
-    return [item.event for item in checked]
+    return ChunkOutcome([item.event for item in checked], _dropped(answer.rejected))
 
 
 def _opening(sentences: Sequence[Sentence]) -> str:

@@ -25,6 +25,9 @@ from summarizer.text.chunking import (
 from summarizer.text.dates import (
     resolve_date,
 )
+from summarizer.text.display import (
+    visible,
+)
 from summarizer.text.numbers import (
     VAGUE_QUANTITIES,
     numbers_in,
@@ -52,4 +55,5 @@ __all__ = [
     "split_sentences",
     "states_number",
     "vague_quantities_in",
+    "visible",
 ]
