@@ -181,7 +181,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
         if stats_file:
             stats_file.file.write(stats_json(stats))
             stats_file.commit()
-    console.print(_stats_line(stats), highlight=False, markup=False)
+    console.print(_stats_line(stats), highlight=False, markup=False, soft_wrap=True)
     return exit_code(stats)
 
 
