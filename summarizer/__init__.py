@@ -5,7 +5,9 @@ The typed public API::
     from summarizer import Settings, build_briefing, summarize_article
 
     settings = Settings.from_env()              # OPENAI_* / SUMMARIZER_* or the local model
-    briefing, stats = build_briefing(["seeds/"], settings)
+    briefing, stats = build_briefing("seeds/", settings)          # one path, or many
+    memo = Article(source="memo", text="نص الخبر ...", published="2017-09-09", outlet="X")
+    briefing, stats = build_briefing([memo, "more/"], settings)
     article = summarize_article("نص الخبر ...", settings=settings)
 
 Async variants (``abuild_briefing``, ``asummarize_article``) take the same arguments.
@@ -14,7 +16,6 @@ Async variants (``abuild_briefing``, ``asummarize_article``) take the same argum
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from summarizer.config import Settings
@@ -28,7 +29,7 @@ from summarizer.errors import (
     SummarizerError,
     TransportError,
 )
-from summarizer.ingest import article_id
+from summarizer.ingest import Sources, article_id
 from summarizer.llm.seam import LLM
 from summarizer.pipeline import RunStats, SourceOptions, arun
 from summarizer.render.formats import render
@@ -95,7 +96,7 @@ __all__ = [
 
 
 async def abuild_briefing(
-    sources: Sequence[str],
+    sources: Sources,
     settings: Settings | None = None,
     *,
     options: SourceOptions | None = None,
@@ -105,20 +106,30 @@ async def abuild_briefing(
     """Summarise every article in ``sources`` and merge them into one briefing.
 
     Args:
-        sources: files, directories (recursive), or ``-`` for stdin.
+        sources: one input or an iterable of inputs. An input is a path (``str`` or
+            ``os.PathLike``: a file, a directory read recursively, or ``-`` for stdin) or an
+            :class:`Article` held in memory (``Article(source=..., text=..., published=...,
+            outlet=...)``; ``article_id`` is computed from the text). A bare string is ONE
+            path, never a list of characters.
         settings: run settings; default ``Settings.from_env()``.
-        options: text column and default publication date/outlet for the inputs.
-        llm: a model seam to use instead of the one ``settings`` describe.
+        options: text column and default publication date/outlet for the inputs read from
+            files (an ``Article`` carries its own).
+        llm: a model seam (anything implementing :class:`LLM`, e.g. an ``OpenAILLM(...)`` you
+            built) used instead of the one ``settings`` describe. You own its lifetime (call
+            ``await llm.aclose()``). An ``openai`` client is not a seam: wrap your endpoint in
+            ``OpenAILLM(model=..., base_url=..., api_key=..., ...)`` instead.
         use_glossary: give the model known names and canonicalise names afterwards.
 
     Returns:
         The briefing and the run statistics (unreadable inputs are in ``input_errors``).
 
     Raises:
+        TypeError: an input is neither a path nor an ``Article``, or ``llm`` is not a seam.
         SummarizerError: the run could not start (bad settings, model missing, store broken).
     """
     from summarizer.names.canonical import glossary_hooks
 
+    _check_llm(llm)
     settings = settings or Settings.from_env()
     names, canonicalize = glossary_hooks(settings) if use_glossary else (None, None)
     return await arun(
@@ -127,7 +138,7 @@ async def abuild_briefing(
 
 
 def build_briefing(
-    sources: Sequence[str],
+    sources: Sources,
     settings: Settings | None = None,
     *,
     options: SourceOptions | None = None,
@@ -137,6 +148,17 @@ def build_briefing(
     """Run :func:`abuild_briefing` to completion (not from inside a running event loop)."""
     return asyncio.run(
         abuild_briefing(sources, settings, options=options, llm=llm, use_glossary=use_glossary)
+    )
+
+
+def _check_llm(llm: object) -> None:
+    """Raise ``TypeError`` when ``llm`` is given but is not a model seam (say, an openai client)."""
+    if llm is None or all(hasattr(llm, name) for name in ("complete", "identity", "model")):
+        return
+    raise TypeError(
+        f"llm: {type(llm).__name__} is not a summarizer LLM seam; pass e.g. "
+        "summarizer.OpenAILLM(model=..., base_url=..., api_key=..., timeout_seconds=..., "
+        "max_transport_attempts=..., max_validation_retries=...)"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -193,9 +193,11 @@ class Settings(BaseModel):
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from the environment, then apply non-None ``overrides``.
 
-        The backend is ``openai`` when ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY`` is set (or a
-        ``base_url``/``api_key`` override is given), and ``local`` otherwise.
-        ``SUMMARIZER_BACKEND`` or ``model="local"`` force the choice.
+        Explicit ``overrides`` (from the CLI or a script) always beat the environment. The
+        backend is the first that applies of: a ``backend`` override; ``model="local"`` or a
+        ``base_url``/``api_key`` override (``local``, ``openai``); ``SUMMARIZER_BACKEND``;
+        ``SUMMARIZER_MODEL=local``; ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY`` set (``openai``);
+        else ``local``.
         """
         env = os.environ if env is None else env
         values: dict[str, Any] = {"cache_dir": default_cache_dir(env)}
@@ -209,16 +211,12 @@ class Settings(BaseModel):
             values["local_model_path"] = Path(env["SUMMARIZER_LOCAL_MODEL"]).expanduser()
         if env.get("SUMMARIZER_STORE"):
             values["store_path"] = Path(env["SUMMARIZER_STORE"]).expanduser()
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        env_values = dict(values)
+        given = {k: v for k, v in overrides.items() if v is not None}
+        values.update(given)
         if isinstance(values.get("api_key"), str):
             values["api_key"] = SecretStr(values["api_key"])
-
-        backend = env.get("SUMMARIZER_BACKEND") or overrides.get("backend")
-        if values.get("model") == "local":
-            backend = "local"
-        if backend is None:
-            backend = "openai" if (values.get("base_url") or values.get("api_key")) else "local"
-        values["backend"] = backend
+        values["backend"] = backend = _choose_backend(given, env_values, env)
         if backend == "local":
             values["model"] = LOCAL_MODEL_NAME
             # Two cores: a second request in flight only thrashes the one model. A long answer
@@ -228,3 +226,25 @@ class Settings(BaseModel):
         elif values.get("model") in (None, LOCAL_MODEL_NAME):
             values["model"] = "gpt-4o-mini"
         return cls(**values)
+
+
+def _choose_backend(
+    given: Mapping[str, Any], from_env: Mapping[str, Any], env: Mapping[str, str]
+) -> Backend:
+    """Pick the backend: explicit arguments first, then the environment (see ``from_env``)."""
+    if given.get("backend"):
+        return _backend(given["backend"])
+    if given.get("model") == "local":
+        return "local"
+    if given.get("base_url") or given.get("api_key"):
+        return "openai"
+    if env.get("SUMMARIZER_BACKEND"):
+        return _backend(env["SUMMARIZER_BACKEND"])
+    if "model" not in given and from_env.get("model") == "local":
+        return "local"
+    return "openai" if (from_env.get("base_url") or from_env.get("api_key")) else "local"
+
+
+def _backend(value: Any) -> Backend:
+    """Return ``value`` as a backend name (an unknown one fails validation of ``Settings``)."""
+    return cast(Backend, value)

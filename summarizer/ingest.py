@@ -5,6 +5,11 @@ unreadable file or row does not stop the others. Bytes are decoded strictly as U
 then by BOM (UTF-16/UTF-32), then with charset-normalizer, preferring Windows-1256 when that
 reads as Arabic (charset-normalizer often guesses a wrong code page for short Arabic text).
 The decoded text is kept as it is, except that CRLF line ends become LF.
+
+Only regular files are read: a FIFO, socket or device (named directly, or found in a directory)
+is an ``InputError`` and is never opened for reading, so it cannot hang or flood a run. Every
+read is bounded: a text file or stdin stops past ``4 x max_chars`` bytes (no encoding spends
+more per character), a JSONL/CSV file past the size it had when opened.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeAlias, TypeVar
 
 import charset_normalizer
 
@@ -37,7 +43,11 @@ __all__ = [
     "STDIN",
     "STDIN_SOURCE",
     "TEXT_FIELDS",
+    "Source",
+    "Sources",
     "article_id",
+    "as_sources",
+    "check_article",
     "decode_bytes",
     "normalize_date",
     "read_sources",
@@ -77,11 +87,47 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _CSV_FIELD_LIMIT = 2**31 - 1
+_READ_BLOCK = 1 << 16
 _T = TypeVar("_T")
+
+#: One input: a path (``-`` for stdin) or an article already in memory.
+Source: TypeAlias = "str | os.PathLike[str] | Article"
+#: What the API and ``read_sources`` take: one input, or an iterable of them. A bare string
+#: is one path, never a sequence of characters.
+Sources: TypeAlias = "str | os.PathLike[str] | Article | Iterable[str | os.PathLike[str] | Article]"
+
+
+def as_sources(sources: Sources) -> list[str | Article]:
+    """Return ``sources`` as a list of paths (as strings) and in-memory articles.
+
+    A bare ``str`` or path-like object is one path and an ``Article`` is one article; any other
+    iterable is taken item by item.
+
+    Raises:
+        TypeError: an item is neither a path nor an ``Article`` (bytes included).
+    """
+    if isinstance(sources, (str, os.PathLike, Article)):
+        sources = [sources]
+    elif isinstance(sources, (bytes, bytearray)):
+        raise TypeError("sources: give paths as str or os.PathLike, not bytes")
+    items: list[str | Article] = []
+    for item in sources:
+        if isinstance(item, Article):
+            items.append(item)
+        elif isinstance(item, (str, os.PathLike)):
+            path = os.fspath(item)
+            if not isinstance(path, str):
+                raise TypeError(f"sources: path {path!r} is bytes; give it as str")
+            items.append(path)
+        else:
+            raise TypeError(
+                f"sources: {type(item).__name__} is neither a path nor a summarizer.Article"
+            )
+    return items
 
 
 def read_sources(
-    paths: Sequence[str],
+    paths: Sources,
     *,
     text_field: str | None = None,
     published: str | None = None,
@@ -91,12 +137,14 @@ def read_sources(
     """Yield an article for every usable input and an ``InputError`` for every bad one.
 
     Each path is a file, a directory (searched recursively in sorted order for ``.txt``,
-    ``.md``, ``.jsonl`` and ``.csv`` files, hidden ones skipped) or ``-`` for standard input.
+    ``.md``, ``.jsonl`` and ``.csv`` files, hidden ones skipped) or ``-`` for standard input;
+    an ``Article`` is checked like a file's text and passed on. A bare string is one path.
     A text or Markdown file (or stdin) is one article; a JSONL file has one article per line
     and a CSV file one per row; a row's source is ``path#<id>`` when it has an ``id`` column,
     else ``path#row-N`` (N: the 1-based line number in JSONL, the data row number in CSV).
     Metadata columns (``PUBLISHED_FIELDS``, ``OUTLET_FIELDS``) win over ``published`` and
-    ``outlet``; dates are normalised with ``normalize_date``.
+    ``outlet``; dates are normalised with ``normalize_date``. Anything but a regular file
+    (FIFO, socket, device) is an error, never read.
 
     Args:
         paths: inputs in the order given by the user.
@@ -116,24 +164,57 @@ def read_sources(
         outlet=outlet.strip() if outlet and outlet.strip() else None,
         max_chars=max_chars,
     )
-    for given in paths:
+    for given in as_sources(paths):
+        if isinstance(given, Article):
+            yield _attempt(given.source, partial(check_article, given, max_chars=max_chars))
+            continue
         if not given.strip():
             yield InputError(repr(given), "empty path")
             continue
         if given == STDIN:
             yield _attempt(STDIN_SOURCE, partial(_read_stdin_article, defaults))
             continue
-        path = Path(given)
-        if path.is_dir():
-            files = _directory_files(path)
+        try:
+            mode = os.stat(given).st_mode
+        except FileNotFoundError:
+            yield InputError(given, "no such file or directory")
+            continue
+        except OSError as error:
+            yield InputError(given, f"cannot read: {error.strerror or error}")
+            continue
+        if stat.S_ISDIR(mode):
+            files = _directory_files(Path(given))
             if not files:
                 yield InputError(given, "directory has no .txt, .md, .jsonl or .csv files")
             for file in files:
                 yield from _read_file(str(file), defaults)
-        elif path.exists():
-            yield from _read_file(given, defaults)
         else:
-            yield InputError(given, "no such file or directory")
+            yield from _read_file(given, defaults)
+
+
+def check_article(article: Article, *, max_chars: int) -> Article:
+    """Check an article given in memory as a file's text is checked, and complete it.
+
+    Args:
+        article: the article, e.g. ``Article(source="memo", text=..., published=...)``.
+        max_chars: longest accepted article, in characters.
+
+    Returns:
+        The article with CRLF line ends as LF, ``published`` as an ISO date (None when
+        unreadable) and ``article_id`` computed from the text (whatever it was).
+
+    Raises:
+        InputError: the text is empty, too long, or not Arabic or English.
+    """
+    text = article.text.replace("\r\n", "\n")
+    _check_text(article.source, text, max_chars)
+    update = {
+        "text": text,
+        "published": normalize_date(article.published),
+        # Always from the text: a wrong id would resume another article from the journal.
+        "article_id": article_id(text),
+    }
+    return article.model_copy(update=update)
 
 
 def article_id(text: str) -> str:
@@ -217,10 +298,76 @@ def _attempt(source: str, action: Callable[[], _T]) -> _T | InputError:
         return InputError(source, f"cannot read: {error.strerror or error}")
 
 
+def _text_limit(max_chars: int) -> int:
+    """Return the most bytes a text of ``max_chars`` characters can take (4 per char + BOM)."""
+    return 4 * max_chars + 4
+
+
+def _too_big(source: str, max_chars: int) -> InputError:
+    return InputError(source, f"is over the limit of {max_chars:,} characters (raise --max-chars)")
+
+
+def _read_bounded(stream: IO[bytes], limit: int) -> bytes | None:
+    """Return the bytes of ``stream``, or None as soon as it holds more than ``limit``."""
+    blocks: list[bytes] = []
+    size = 0
+    while block := stream.read(min(_READ_BLOCK, limit + 1 - size)):
+        blocks.append(block)
+        size += len(block)
+        if size > limit:
+            return None
+    return b"".join(blocks)
+
+
 def _read_stdin_article(defaults: _Defaults) -> Article:
-    """Return the article read (as bytes) from standard input."""
-    data: bytes = sys.stdin.buffer.read()
+    """Return the article read (as bytes, bounded by ``max_chars``) from standard input."""
+    data = _read_bounded(sys.stdin.buffer, _text_limit(defaults.max_chars))
+    if data is None:
+        raise _too_big(STDIN_SOURCE, defaults.max_chars)
     return _text_article(STDIN_SOURCE, data, defaults)
+
+
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _refuse_unless_regular(source: str, mode: int) -> None:
+    """Raise ``InputError`` unless ``mode`` is a regular file's."""
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+    raise InputError(source, f"is {kind}, not a regular file; only regular files are read")
+
+
+def _read_regular(source: str, limit: int | None, max_chars: int) -> bytes:
+    """Return the bytes of the regular file ``source``, refusing anything else unread.
+
+    ``limit`` bounds the bytes read (None: the file's size when opened, so a file that grows
+    while it is read cannot flood memory).
+    """
+    _refuse_unless_regular(source, os.stat(source).st_mode)
+    # O_NONBLOCK: a FIFO swapped in after the stat must not block the open.
+    fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        _refuse_unless_regular(source, info.st_mode)
+        if limit is not None and info.st_size > limit:
+            raise InputError(
+                source,
+                f"is {info.st_size:,} bytes, over the limit of {max_chars:,} characters "
+                "(raise --max-chars)",
+            )
+        data = _read_bounded(stream, info.st_size if limit is None else limit)
+    if data is None:
+        if limit is None:
+            raise InputError(source, "grew while it was read; read it again when it is complete")
+        raise _too_big(source, max_chars)
+    return data
 
 
 def _directory_files(root: Path) -> list[Path]:
@@ -240,7 +387,7 @@ def _read_file(source: str, defaults: _Defaults) -> Iterator[Article | InputErro
     if suffix not in (".jsonl", ".csv"):
         yield _attempt(source, partial(_read_text_file, source, defaults))
         return
-    text = _attempt(source, partial(_read_text, source))
+    text = _attempt(source, partial(_read_text, source, defaults.max_chars))
     if isinstance(text, InputError):
         yield text
     elif suffix == ".jsonl":
@@ -249,22 +396,15 @@ def _read_file(source: str, defaults: _Defaults) -> Iterator[Article | InputErro
         yield from _csv_articles(source, text, defaults)
 
 
-def _read_text(source: str) -> str:
-    """Return the decoded text of a file."""
-    return decode_bytes(Path(source).read_bytes(), source)
+def _read_text(source: str, max_chars: int) -> str:
+    """Return the decoded text of a JSONL/CSV file (read up to its size when opened)."""
+    return decode_bytes(_read_regular(source, None, max_chars), source)
 
 
 def _read_text_file(source: str, defaults: _Defaults) -> Article:
     """Return the one article of a text or Markdown file, refusing huge files unread."""
-    size = Path(source).stat().st_size
-    # No encoding spends more than 4 bytes per character (plus a BOM).
-    if size > 4 * defaults.max_chars + 4:
-        raise InputError(
-            source,
-            f"is {size:,} bytes, over the limit of {defaults.max_chars:,} characters "
-            "(raise --max-chars)",
-        )
-    return _text_article(source, Path(source).read_bytes(), defaults)
+    data = _read_regular(source, _text_limit(defaults.max_chars), defaults.max_chars)
+    return _text_article(source, data, defaults)
 
 
 def _text_article(source: str, data: bytes, defaults: _Defaults) -> Article:
@@ -371,23 +511,58 @@ def _jsonl_articles(source: str, text: str, defaults: _Defaults) -> Iterator[Art
 
 
 def _csv_articles(source: str, text: str, defaults: _Defaults) -> Iterator[Article | InputError]:
-    """Yield one article (or error) per row of a CSV file with a header line."""
+    """Yield one article (or error) per row of a CSV file with a header line.
+
+    Quoting is read strictly: a quote left open swallows the lines after it until the next
+    quote, so such a record is reported with its line range (its lines are skipped, never
+    merged into one article), and reading goes on after it. A row whose field count differs
+    from the header's is reported too (a stray delimiter or quote).
+    """
     # The default limit (128 KiB) rejects long articles; the size check happens per row.
     csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = [name for name in (reader.fieldnames or []) if name is not None]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        header = []
+    columns = [name for name in header if name is not None]
     if _pick_field(columns, defaults.text_field, TEXT_FIELDS) is None:
         yield InputError(source, _missing_text_reason(defaults.text_field))
         return
     rows = 0
-    try:
-        for number, record in enumerate(reader, start=1):
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
             rows += 1
-            yield _attempt(source, partial(_row_article, source, number, record, defaults))
-    except csv.Error as error:
-        yield InputError(source, f"row {rows + 1} is not valid CSV ({error})")
+            yield InputError(
+                source,
+                f"{_lines(first_line, reader.line_num)}: not valid CSV ({error}; "
+                "an unclosed quote?); skipped",
+            )
+            continue
+        if not fields:
+            continue
+        rows += 1
+        if len(fields) != len(header):
+            yield InputError(
+                f"{source}#row-{rows}",
+                f"{_lines(first_line, reader.line_num)}: {len(fields)} fields where the header "
+                f"has {len(header)} (a stray delimiter or quote?); skipped",
+            )
+            continue
+        record = dict(zip(header, fields, strict=True))
+        yield _attempt(source, partial(_row_article, source, rows, record, defaults))
     if rows == 0:
         yield InputError(source, "contains no rows")
+
+
+def _lines(first: int, last: int) -> str:
+    """Return "line N" or "lines N-M" (CSV records may span lines)."""
+    return f"line {first}" if first >= last else f"lines {first}-{last}"
 
 
 def _row_article(

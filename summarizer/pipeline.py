@@ -41,8 +41,13 @@ from summarizer.errors import ConfigError, InputError, LLMError
 from summarizer.extraction.candidates import find_candidates
 from summarizer.extraction.decide import TitleOutcome, ask_title, decide_article
 from summarizer.extraction.event_text import article_overview
-from summarizer.extraction.extract import HeadlineOutcome, extract_chunk, extract_headline
-from summarizer.ingest import read_sources
+from summarizer.extraction.extract import (
+    ChunkOutcome,
+    HeadlineOutcome,
+    extract_chunk,
+    extract_headline,
+)
+from summarizer.ingest import Sources, as_sources, read_sources
 from summarizer.llm.batch import RequestRecorder, prefetch_batch
 from summarizer.llm.cache import CachedLLM
 from summarizer.llm.meter import MeteredLLM, RunStats
@@ -50,7 +55,7 @@ from summarizer.llm.ratelimit import RateLimitedLLM, RateLimiter
 from summarizer.llm.seam import LLM, BatchAPI
 from summarizer.merge import cluster_events, dedupe_events
 from summarizer.names.canonical import mention_index
-from summarizer.names.hooks import EventCanonicalizer, NameHints
+from summarizer.names.hooks import EventCanonicalizer, NameHints, hook_identity
 from summarizer.names.mentions import MentionIndex
 from summarizer.prompts import PromptTemplate, load_prompt
 from summarizer.schema import SCHEMA_VERSION, ArticleSummary, Briefing, Event
@@ -138,8 +143,19 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def run_key(settings: Settings, llm: LLM, prompts: Sequence[PromptTemplate]) -> str:
-    """Return the hash of everything that changes an article's output (for the journal)."""
+def run_key(
+    settings: Settings,
+    llm: LLM,
+    prompts: Sequence[PromptTemplate],
+    *,
+    names: NameHints | None = None,
+    canonicalize: EventCanonicalizer | None = None,
+) -> str:
+    """Return the hash of everything that changes an article's output (for the journal).
+
+    The glossary counts by the hooks actually passed (``names``, ``canonicalize``), not by
+    ``settings.use_glossary``: a run without hooks never resumes from a run with them.
+    """
     payload = {
         "schema": SCHEMA_VERSION,
         "code": code_fingerprint(),
@@ -148,7 +164,7 @@ def run_key(settings: Settings, llm: LLM, prompts: Sequence[PromptTemplate]) -> 
         "chunk": [settings.chunk_tokens, settings.chunk_overlap_sentences],
         "reasks": settings.max_grounding_reasks,
         "strategy": settings.resolved_strategy,
-        "glossary": [settings.use_glossary, [str(p) for p in settings.glossary_paths]],
+        "hooks": [hook_identity(names), hook_identity(canonicalize)],
     }
     blob = json.dumps(payload, sort_keys=True).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:24]
@@ -159,10 +175,13 @@ async def _extract_article_chunks(
     chunks: Sequence[Chunk],
     ctx: _Context,
     listener: ProgressListener | None,
-) -> tuple[list[Event], list[str]]:
-    async def one(chunk: Chunk) -> tuple[list[Event], str | None]:
+) -> tuple[list[Event], list[str], list[str]]:
+    """Return the article's events, its failed chunks, and the events dropped as invalid."""
+
+    async def one(chunk: Chunk) -> tuple[ChunkOutcome | None, str]:
+        where = f"chunk {chunk.index + 1} (characters {chunk.start}-{chunk.end})"
         try:
-            events = await extract_chunk(
+            outcome = await extract_chunk(
                 chunk,
                 article,
                 ctx.llm,
@@ -171,16 +190,19 @@ async def _extract_article_chunks(
                 max_grounding_reasks=ctx.settings.max_grounding_reasks,
             )
         except LLMError as e:
-            return [], f"chunk {chunk.index + 1} (characters {chunk.start}-{chunk.end}): {e}"
+            return None, f"{where}: {e}"
         finally:
             if listener:
                 listener.chunk_finished(article)
-        return events, None
+        return outcome, where
 
     results = await asyncio.gather(*(one(c) for c in chunks))
-    events = [e for chunk_events, _ in results for e in chunk_events]
-    failures = [f for _, f in results if f]
-    return events, failures
+    events = [e for outcome, _ in results if outcome for e in outcome.events]
+    failures = [where for outcome, where in results if outcome is None]
+    dropped = [
+        f"{where}: {issue}" for outcome, where in results if outcome for issue in outcome.dropped
+    ]
+    return events, failures, dropped
 
 
 async def _headline(
@@ -220,8 +242,9 @@ async def summarize_one(
 ) -> ArticleOutcome:
     """Run one article through extraction (by the run's strategy), grounding and dedupe.
 
-    Never raises for model failures: a chunk (or candidate) that fails is a warning, an article
-    whose every request failed comes back with ``status="failed"``.
+    Never raises for model failures: an article with a failed chunk, candidate or headline
+    comes back ``status="partial"`` with the reason in ``error`` and ``warnings``; one whose
+    every chunk (candidate) failed comes back ``status="failed"``.
     """
     sentences = split_sentences(article.text)
     base = ArticleSummary(
@@ -243,16 +266,17 @@ async def summarize_one(
         events = [ctx.canonicalize(e) for e in events]
     events = dedupe_events(events)
     complete = not failures and not headline_failed
-    if units and len(failures) == units and (headline_failed or ctx.strategy == "decide"):
+    if units and len(failures) == units:
         failed = base.model_copy(
-            update={
-                "status": "failed",
-                "error": failures[0] if failures else "every request failed",
-                "warnings": warnings,
-            }
+            update={"status": "failed", "error": failures[0], "warnings": warnings}
         )
         return ArticleOutcome(failed, complete=False)
     summary = base.model_copy(update={"events": events, "warnings": warnings})
+    if not complete:
+        missing = failures[0] if failures else warnings[0]
+        more = len(failures) + headline_failed - 1
+        error = f"{missing} (and {more} more part(s) failed)" if more else missing
+        summary = summary.model_copy(update={"status": "partial", "error": error})
     return ArticleOutcome(summary, complete=complete)
 
 
@@ -282,19 +306,20 @@ async def _extract_freely(
     stats.chunks += len(chunks)
     if listener:
         listener.article_started(article, len(chunks))
-    (events, failures), headline = await asyncio.gather(
+    (events, failures, dropped), headline = await asyncio.gather(
         _extract_article_chunks(article, chunks, ctx, listener),
         _headline(article, sentences, ctx),
     )
     if isinstance(headline, LLMError):
-        base = base.model_copy(update={"warnings": [f"headline and summary: {headline}"]})
+        warnings = [f"headline and summary: {headline}", *dropped]
+        base = base.model_copy(update={"warnings": warnings})
         return base, events, failures, True, len(chunks)
     base = base.model_copy(
         update={
             "headline_en": headline.draft.headline_en,
             "summary_en": headline.draft.summary_en,
             "summary_ar": headline.draft.summary_ar,
-            "warnings": list(headline.warnings),
+            "warnings": [*dropped, *headline.warnings],
         }
     )
     return base, events, failures, False, len(chunks)
@@ -419,7 +444,7 @@ async def _session(
             title_prompt=title_prompt,
             index=index,
         )
-        key = run_key(settings, llm, ctx.prompts)
+        key = run_key(settings, llm, ctx.prompts, names=names, canonicalize=canonicalize)
         meta: dict[str, object] = {
             "sources": list(sources),
             "run_key": key,
@@ -439,7 +464,7 @@ async def _session(
 
 
 async def arun(
-    sources: Sequence[str],
+    sources: Sources,
     settings: Settings,
     *,
     options: SourceOptions | None = None,
@@ -453,7 +478,8 @@ async def arun(
     """Summarise every article in ``sources`` and merge them into one briefing.
 
     Args:
-        sources: paths, directories, or ``-`` for stdin.
+        sources: one path or many (files, directories, ``-`` for stdin) and/or articles in
+            memory; a bare string is one path.
         settings: the run's settings.
         options: how inputs are read (text column, default date/outlet).
         llm: the model seam; by default built from ``settings`` (local or OpenAI-compatible).
@@ -472,19 +498,22 @@ async def arun(
         ConfigError: ``settings.batch`` with a model that has no Batch API.
     """
     options = options or SourceOptions()
+    inputs = as_sources(sources)  # once: a generator must not be consumed by the batch pass
+    names_given = [item if isinstance(item, str) else item.source for item in inputs]
     async with _session(
-        settings, llm=llm, store=store, names=names, canonicalize=canonicalize, sources=sources
+        settings, llm=llm, store=store, names=names, canonicalize=canonicalize, sources=names_given
     ) as session:
         if settings.batch:
-            await _prefetch_by_batch(sources, options, settings, session)
-        summaries = await _run_articles(sources, options, settings, session, listener, collect)
-    ok = [s for s in summaries if s.status == "ok"]
-    briefing = Briefing(articles=summaries, clusters=cluster_events(ok))
+            await _prefetch_by_batch(inputs, options, settings, session)
+        summaries = await _run_articles(inputs, options, settings, session, listener, collect)
+    # A partial article's events are real events: only a failed article has none to merge.
+    usable = [s for s in summaries if s.status != "failed"]
+    briefing = Briefing(articles=summaries, clusters=cluster_events(usable))
     return briefing, session.stats
 
 
 async def _prefetch_by_batch(
-    sources: Sequence[str], options: SourceOptions, settings: Settings, session: _Session
+    sources: Sequence[str | Article], options: SourceOptions, settings: Settings, session: _Session
 ) -> None:
     """Plan every first request of the run and answer them through the Batch API."""
     if not isinstance(session.model, BatchAPI):
@@ -512,7 +541,7 @@ async def _prefetch_by_batch(
 
 
 def _read(
-    sources: Sequence[str], options: SourceOptions, settings: Settings
+    sources: Sequence[str | Article], options: SourceOptions, settings: Settings
 ) -> Iterator[Article | InputError]:
     return read_sources(
         sources,
@@ -545,7 +574,7 @@ async def summarize_text(
 
 
 async def _run_articles(
-    sources: Sequence[str],
+    sources: Sequence[str | Article],
     options: SourceOptions,
     settings: Settings,
     session: _Session,
@@ -602,6 +631,8 @@ async def _article_or_journal(
             store.journal_article(key, summary)
     if summary.status == "failed":
         stats.articles_failed += 1
+    elif summary.status == "partial":
+        stats.articles_partial += 1
     stats.events += len(summary.events)
     stats.events_grounded += sum(1 for e in summary.events if e.grounded)
     if listener:

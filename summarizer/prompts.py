@@ -12,6 +12,7 @@ import difflib
 import functools
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from string import Template
@@ -33,6 +34,50 @@ __all__ = [
 ]
 
 _DELIMITER = re.compile(r"<{2,}|>{2,}|ARTICLE>|<ARTICLE", re.IGNORECASE)
+#: Invisible characters that could split a delimiter so the pattern does not see it (zero-width
+#: space/non-joiner/joiner, word joiner, BOM, soft hyphen, Mongolian vowel separator).
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff"
+#: The code point ranges holding every character whose NFKC form is one ASCII letter or angle
+#: bracket (found by scanning all of Unicode; ``tests/test_prompts.py`` re-checks it).
+FOLDED_RANGES = (
+    (0xAA, 0xBA),
+    (0x17F, 0x17F),
+    (0x2B0, 0x2E3),
+    (0x1D2C, 0x1DBB),
+    (0x2071, 0x209C),
+    (0x2102, 0x217F),
+    (0x24B6, 0x24E9),
+    (0x2C7C, 0x2C7D),
+    (0xA7F2, 0xA7F4),
+    (0xFE64, 0xFE65),
+    (0xFF1C, 0xFF5A),
+    (0x107A5, 0x107A5),
+    (0x1D400, 0x1D6A3),
+    (0x1F12B, 0x1F149),
+)
+
+
+@functools.cache
+def _delimiter_folding() -> dict[int, str | None]:
+    """Return a ``str.translate`` table: look-alikes of ``<``, ``>`` and Latin letters -> ASCII.
+
+    A character is folded when its NFKC form is one ASCII letter or angle bracket (fullwidth
+    ``＞``, small ``﹥``, fullwidth ``Ａ``...); invisible characters are dropped. Folding only
+    these keeps the rest of the text as written (NFKC of the whole text would also turn ``…``
+    into ``...`` and a no-break space into a space, changing every prompt for nothing).
+    """
+    table: dict[int, str | None] = {ord(c): None for c in _INVISIBLE}
+    for first, last in FOLDED_RANGES:
+        for code in range(first, last + 1):
+            folded = unicodedata.normalize("NFKC", chr(code))
+            if _is_delimiter_letter(folded):
+                table[code] = folded
+    return table
+
+
+def _is_delimiter_letter(folded: str) -> bool:
+    """Return whether ``folded`` is one ASCII letter or angle bracket."""
+    return len(folded) == 1 and folded.isascii() and (folded in "<>" or folded.isalpha())
 
 
 def prompts_dir() -> Path:
@@ -44,7 +89,16 @@ def prompts_dir() -> Path:
 
 
 def neutralize_delimiters(text: str) -> str:
-    """Return ``text`` with anything that could close or open a prompt delimiter defused."""
+    """Return ``text`` with anything that could close or open a prompt delimiter defused.
+
+    Characters whose NFKC form is an angle bracket or a Latin letter are NFKC-normalised first
+    (fullwidth ``＞＞＞`` becomes ``>>>``) and zero-width characters are dropped
+    (``>\u200b>\u200b>`` becomes ``>>>``), so look-alikes a model may read as a delimiter
+    are defused too. Only text placed between the delimiters goes through this; quotes are
+    always sliced from the original article, never from it.
+    """
+    if not text.isascii():
+        text = text.translate(_delimiter_folding())
     return _DELIMITER.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
 
 

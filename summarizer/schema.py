@@ -269,10 +269,16 @@ class ArticleSummary(_Model):
     article_id: str = Field(description="Hash of the normalised article text.")
     outlet: str | None = Field(default=None, description="Publishing outlet, if known.")
     published: str | None = Field(default=None, description="Publication date (ISO), if known.")
-    status: Literal["ok", "failed"] = Field(
-        default="ok", description="failed when the article could not be processed at all."
+    status: Literal["ok", "partial", "failed"] = Field(
+        default="ok",
+        description="ok: every request for the article was answered. partial: some part "
+        "failed (a chunk's request, or the headline and summary) and the events or text of "
+        "that part are missing; 'error' says which. failed: nothing could be extracted (every "
+        "chunk failed).",
     )
-    error: str | None = Field(default=None, description="Why the article failed, if it did.")
+    error: str | None = Field(
+        default=None, description="Why the article is partial or failed, if it is."
+    )
     headline_ar: str = Field(default="", description="The article's first line, verbatim.")
     headline_en: str = Field(default="", description="English rendering of the headline.")
     summary_ar: str = Field(default="", description="Neutral Arabic summary of the article.")

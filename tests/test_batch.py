@@ -89,7 +89,8 @@ async def test_failed_and_invalid_batch_lines_are_asked_synchronously(
     corpus: Path, tmp_path: Path
 ) -> None:
     with FakeOpenAI(responder=RuleModel()) as server:
-        server.script([Status(500), Content({"events": [{"sentence_ids": "x"}]})])
+        # An answer that is invalid as a whole (one invalid event alone is dropped, not asked).
+        server.script([Status(500), Content({"events": "x"})])
         briefing, stats = await arun([str(corpus)], settings_for(server, tmp_path / "s.sqlite3"))
         chat = server.chat_requests
     assert [a.status for a in briefing.articles] == ["ok"] * 3

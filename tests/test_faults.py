@@ -127,7 +127,7 @@ TRANSIENT: dict[str, Reply] = {
     "connection closed": Drop(),
     "truncated HTTP body": Truncated({"events": []}, mode="short_body"),
     "truncated JSON body": Truncated({"events": []}, mode="half_json"),
-    "schema-invalid JSON": Content({"events": [{"sentence_ids": "one"}]}),
+    "schema-invalid JSON": Content({"events": {"sentence_ids": "one"}}),
     "not JSON at all": Content("Sure! Here are the events: none."),
 }
 
@@ -196,13 +196,15 @@ async def test_schema_invalid_answers_exhaust_the_validation_budget(
     def invalid_events(request: dict[str, Any]) -> Any:
         if "headline_en" in request["messages"][0]["content"]:
             return model(request)
-        return Content({"events": [{"sentence_ids": [1], "sub_event_type": "Picnic"}]})
+        return Content({"events": "none"})  # the answer itself is invalid, not one event
 
     fake_openai.responder = invalid_events
-    briefing, _ = await run(fake_openai, corpus, tmp_path)
+    briefing, stats = await run(fake_openai, corpus, tmp_path)
     for article in briefing.articles:
-        assert article.status == "ok" and not article.events
-        assert any("no schema-valid answer" in w for w in article.warnings)
+        # Every chunk failed: the article failed, even though its headline was answered.
+        assert article.status == "failed" and not article.events
+        assert article.error and "no schema-valid answer" in article.error
+    assert stats.articles_failed == 3 and stats.failed
     events_requests = [
         r
         for r in fake_openai.chat_requests
@@ -232,8 +234,9 @@ async def test_answer_cut_off_at_max_tokens_is_a_chunk_warning_not_a_retry_loop(
     fake_openai.responder = truncating
     briefing, stats = await run(fake_openai, corpus, tmp_path)
     for article in briefing.articles:
-        assert article.status == "ok" and not article.events
-        assert any("cut off at max_tokens" in w for w in article.warnings)
+        # The one chunk failed: the article failed, though its headline was answered.
+        assert article.status == "failed" and not article.events
+        assert article.error and "cut off at max_tokens" in article.error
     assert len(fake_openai.chat_requests) == 3 * 2  # a cut-off answer is not asked again
     ledger_kinds = collections.Counter(a["kind"] for a in _ledger(tmp_path, stats))
     assert ledger_kinds["truncated"] == 3

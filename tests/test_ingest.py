@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import hashlib
 import io
 import json
+import os
 import random
 import sys
 from pathlib import Path
@@ -397,7 +399,7 @@ def test_directory_is_read_recursively_in_sorted_order_skipping_hidden_and_other
     for name in ["b.txt", "a.md", "sub/c.txt", "sub/deeper/d.txt", "a_sub/e.txt", "z.TXT"]:
         write(root / name, f"{ARABIC} {name}")
     write(root / "feed.jsonl", json.dumps({"text": ARABIC_2}) + "\n")
-    write(root / "rows.csv", f"text\n{ENGLISH}\n")
+    write(root / "rows.csv", f'text\n"{ENGLISH}"\n')  # quoted: the text holds a comma
     for ignored in [".hidden.txt", ".git/x.txt", "notes.pdf", "data.json"]:
         write(root / ignored, ARABIC)
     results = read(root)
@@ -428,3 +430,122 @@ def test_reading_twice_gives_identical_results(tmp_path: Path) -> None:
     assert [str(r) if isinstance(r, InputError) else r for r in first] == [
         str(r) if isinstance(r, InputError) else r for r in second
     ]
+
+
+# --- hostile inputs ---------------------------------------------------------------------------
+
+
+def read_in_thread(*paths: str | Path, timeout: float = 10.0) -> list[Article | InputError]:
+    """Read like ``read`` but fail the test (instead of hanging it) after ``timeout`` seconds."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(read, *paths).result(timeout=timeout)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_named_directly_is_refused_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    good = write(tmp_path / "good.txt", ARABIC)
+    results = read_in_thread(fifo, good)
+    error = errors(results)[0]
+    assert error.source == str(fifo) and "FIFO" in error.reason
+    assert [a.source for a in articles(results)] == [str(good)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_in_a_directory_is_refused_and_the_other_files_still_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "a_pipe.txt")
+    write(tmp_path / "b.txt", ARABIC)
+    results = read_in_thread(tmp_path)
+    assert [e.source for e in errors(results)] == [str(tmp_path / "a_pipe.txt")]
+    assert [a.source for a in articles(results)] == [str(tmp_path / "b.txt")]
+
+
+def test_character_device_is_refused_unread() -> None:
+    error = only_error(read_in_thread("/dev/zero"))
+    assert "character device" in error.reason
+
+
+def test_symlink_to_a_device_in_a_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    error = only_error(read_in_thread(tmp_path))
+    assert "character device" in error.reason
+
+
+class EndlessStdin:
+    """A stdin that never ends (like ``cat /dev/zero |``) and counts what was read."""
+
+    def __init__(self) -> None:
+        self.read_bytes = 0
+        self.buffer = self
+
+    def read(self, size: int = -1) -> bytes:
+        assert size > 0, "stdin must be read in bounded blocks"
+        self.read_bytes += size
+        return b"\xd9\x82" * (size // 2) + b" " * (size % 2)
+
+
+def test_stdin_stops_reading_past_max_chars(monkeypatch: pytest.MonkeyPatch) -> None:
+    stdin = EndlessStdin()
+    monkeypatch.setattr(sys, "stdin", stdin)
+    error = only_error(read("-", max_chars=1000))
+    assert error.source == "<stdin>" and "--max-chars" in error.reason
+    assert stdin.read_bytes <= 4 * 1000 + 4 + 1
+
+
+def test_csv_with_an_unclosed_quote_is_reported_by_line_and_never_merged(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "feed.csv",
+        f'id,text\na1,"{ARABIC}\na2,{ARABIC_2}\na3,"{ENGLISH}" tail\na4,"{ENGLISH}"\n',
+    )
+    results = read(path)
+    (error,) = errors(results)
+    assert error.source == str(path) and error.reason.startswith("lines 2-4: not valid CSV")
+    (article,) = articles(results)
+    assert (article.source, article.text) == (f"{path}#a4", ENGLISH)
+
+
+def test_csv_quote_left_open_to_the_end_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path / "feed.csv", f'text\n"{ENGLISH}"\n"{ARABIC}\n{ARABIC_2}\n')
+    results = read(path)
+    assert [a.text for a in articles(results)] == [ENGLISH]
+    (error,) = errors(results)
+    assert error.reason.startswith("lines 3-4: not valid CSV")
+
+
+def test_csv_row_with_extra_fields_is_reported_not_truncated(tmp_path: Path) -> None:
+    path = write(tmp_path / "feed.csv", f"text\n{ENGLISH}\n")
+    error = only_error(read(path))
+    assert "2 fields where the header has 1" in error.reason
+
+
+def test_a_bare_string_is_one_path_and_never_its_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "other.txt", ARABIC)  # what "." would find
+    write(tmp_path / "r.txt", ARABIC_2)
+    results = list(read_sources("r.txt", max_chars=1000))
+    assert [(r.source, r.text) for r in articles(results)] == [("r.txt", ARABIC_2)]
+    assert errors(results) == []
+    missing = list(read_sources(Path("missing.txt"), max_chars=1000))
+    assert [e.source for e in errors(missing)] == ["missing.txt"]
+
+
+def test_articles_in_memory_are_checked_and_passed_on(tmp_path: Path) -> None:
+    good = Article(text=ARABIC, source="memo", published="07/09/2017", outlet="X")
+    empty = Article(text="   ", source="blank")
+    results = list(read_sources([good, empty, write(tmp_path / "a.txt", ENGLISH)], max_chars=99))
+    assert [(a.source, a.published, a.outlet) for a in articles(results)] == [
+        ("memo", "2017-09-07", "X"),
+        (str(tmp_path / "a.txt"), None, None),
+    ]
+    assert [e.source for e in errors(results)] == ["blank"]
+    assert articles(results)[0].article_id == article_id(ARABIC)
+
+
+def test_sources_of_another_type_are_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        list(read_sources([b"r.txt"], max_chars=10))  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        list(read_sources(b"r.txt", max_chars=10))  # type: ignore[arg-type]

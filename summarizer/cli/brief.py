@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
+import dataclasses
+import json
 import sys
-import tempfile
-from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,18 +21,30 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from summarizer.cli.args import settings_with_price
 from summarizer.cli.estimate import local_model_notice
-from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_OK
+from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
+from summarizer.cli.output import AtomicOutput, check_output, store_files
 from summarizer.errors import InputError, SummarizerError
 from summarizer.pipeline import RunStats, SourceOptions, arun
 from summarizer.render.formats import FORMATS, render, render_article_jsonl
 from summarizer.render.options import RenderOptions
 from summarizer.schema import ArticleSummary
 from summarizer.text.article import Article
+from summarizer.text.display import visible
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "exit_code", "report_line", "run"]
+
+
+def report_line(label: str, style: str, source: str, message: str) -> Text:
+    """Return one status line (``error a.txt: why``) with the data shown literally.
+
+    ``source`` and ``message`` come from data or the endpoint: they are never read as rich
+    markup, and their control and bidi characters are made visible (one line, in order).
+    """
+    return Text.assemble((label, style), " ", visible(source), ": ", visible(message))
 
 
 class _Progress:
@@ -54,9 +67,9 @@ class _Progress:
         self.tasks: dict[str, Any] = {}
 
     def article_started(self, article: Article, chunks: int) -> None:
-        self.tasks[article.article_id] = self.progress.add_task(
-            f"  {Path(article.source).name[:40]}", total=chunks
-        )
+        # A task description is rich markup: escape the (visible) name.
+        name = escape(visible(Path(article.source).name)[:40])
+        self.tasks[article.article_id] = self.progress.add_task(f"  {name}", total=chunks)
         task = self.progress.tasks[self.total]
         self.progress.update(self.total, total=(task.total or 0) + chunks)
 
@@ -69,47 +82,22 @@ class _Progress:
         task = self.tasks.pop(summary.article_id, None)
         if task is not None:
             self.progress.remove_task(task)
+        grounded = sum(1 for e in summary.events if e.grounded)
+        counts = f"{len(summary.events)} events, {grounded} grounded"
         if summary.status == "failed":
-            self.console.print(f"[red]error[/red] {summary.source}: {summary.error}")
+            line = report_line("error", "red", summary.source, summary.error or "failed")
+        elif summary.status == "partial":
+            line = report_line("partial", "yellow", summary.source, f"{counts}; {summary.error}")
         else:
-            grounded = sum(1 for e in summary.events if e.grounded)
-            self.console.print(
-                f"[green]done[/green] {summary.source}: {len(summary.events)} events, "
-                f"{grounded} grounded"
-            )
+            line = report_line("done", "green", summary.source, counts)
+        self.console.print(line, highlight=False, soft_wrap=True)
         if self.jsonl is not None:
             self.jsonl.write(render_article_jsonl(summary))
             self.jsonl.flush()
 
     def input_failed(self, error: InputError) -> None:
-        self.console.print(f"[red]error[/red] {error}", markup=False, highlight=False)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
-def _refuse_overwriting_inputs(output: Path | None, sources: Sequence[str]) -> None:
-    if output is None:
-        return
-    target = output.resolve()
-    for source in sources:
-        if source == "-":
-            continue
-        path = Path(source).resolve()
-        if target == path or (
-            path.is_dir()
-            and path in target.parents
-            and target.suffix in {".txt", ".md", ".jsonl", ".csv"}
-        ):
-            raise SummarizerError(
-                f"{output}: refusing to write the output over (or among) the inputs; "
-                "choose another -o path"
-            )
+        line = report_line("error", "red", error.source, error.reason)
+        self.console.print(line, highlight=False, soft_wrap=True)
 
 
 def _stats_line(stats: RunStats) -> str:
@@ -121,7 +109,8 @@ def _stats_line(stats: RunStats) -> str:
     cost = "cost unknown" if stats.cost_usd is None else f"${stats.cost_usd:.4f}"
     return (
         f"{stats.articles} article(s) ({stats.articles_resumed} resumed, "
-        f"{stats.articles_failed} failed, {len(stats.input_errors)} unreadable), "
+        f"{stats.articles_partial} partial, {stats.articles_failed} failed, "
+        f"{len(stats.input_errors)} unreadable), "
         f"{stats.events} events ({stats.events_grounded} grounded); "
         f"{stats.requests} requests ({stats.transport_retries} transport retries, "
         f"{stats.validation_reasks} validation re-asks, {stats.grounding_reasks} grounding "
@@ -131,24 +120,52 @@ def _stats_line(stats: RunStats) -> str:
     )
 
 
+def exit_code(stats: RunStats) -> int:
+    """Return the exit code of a finished run (see :mod:`summarizer.cli.exit_codes`)."""
+    if stats.failed:
+        return EXIT_FAILED
+    return EXIT_PARTIAL if stats.articles_partial else EXIT_OK
+
+
+def stats_json(stats: RunStats) -> str:
+    """Return the run summary written by ``--stats-json``: RunStats plus the exit code."""
+    data = {**dataclasses.asdict(stats), "exit_code": exit_code(stats)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _outputs(args: argparse.Namespace, store: Path) -> list[Path]:
+    """Check every output path before the run starts (see :func:`check_output`)."""
+    outputs = [Path(p) for p in (args.output, args.stats_json) if p]
+    protected = store_files(store)
+    for output in outputs:
+        check_output(output, inputs=args.paths, protected=protected)
+    if len(outputs) == 2 and Path(outputs[0]).resolve() == Path(outputs[1]).resolve():
+        raise SummarizerError(f"{visible(args.output)}: -o and --stats-json name the same file")
+    return outputs
+
+
 def run(args: argparse.Namespace, console: Console) -> int:
     """Run ``summarizer brief``; return the exit code."""
     from summarizer.names.canonical import glossary_hooks
 
     settings = settings_with_price(args)
-    output = Path(args.output) if args.output else None
-    _refuse_overwriting_inputs(output, args.paths)
+    _outputs(args, settings.resolved_store_path)
     options = SourceOptions(
         text_field=args.text_field, published=args.published, outlet=args.outlet
     )
     names, canonicalize = glossary_hooks(settings)
-    if settings.backend == "local":
-        console.print(local_model_notice(args.paths, settings), style="dim", highlight=False)
-    jsonl_file: IO[str] | None = None
-    if args.format == "jsonl":
-        jsonl_file = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
-    listener = _Progress(console, jsonl_file)
-    try:
+    with ExitStack() as stack:
+        # Opened before the first request: an output that cannot be written fails now.
+        output = stack.enter_context(AtomicOutput(Path(args.output))) if args.output else None
+        stats_file = (
+            stack.enter_context(AtomicOutput(Path(args.stats_json))) if args.stats_json else None
+        )
+        if settings.backend == "local":
+            console.print(local_model_notice(args.paths, settings), style="dim", highlight=False)
+        jsonl: IO[str] | None = None
+        if args.format == "jsonl":
+            jsonl = output.file if output else sys.stdout
+        listener = _Progress(console, jsonl)
         with listener.progress:
             briefing, stats = asyncio.run(
                 arun(
@@ -162,20 +179,22 @@ def run(args: argparse.Namespace, console: Console) -> int:
                     collect=args.format != "jsonl",
                 )
             )
-    finally:
-        if jsonl_file is not None and jsonl_file is not sys.stdout:
-            jsonl_file.close()
-    if args.format != "jsonl":
-        render_options = RenderOptions(
-            include_unverified=args.include_unverified, template=args.template
-        )
-        text = render(briefing, args.format, render_options)
+        if args.format != "jsonl":
+            render_options = RenderOptions(
+                include_unverified=args.include_unverified, template=args.template
+            )
+            text = render(briefing, args.format, render_options)
+            if output:
+                output.file.write(text)
+            else:
+                sys.stdout.write(text)
         if output:
-            _atomic_write(output, text)
-        else:
-            sys.stdout.write(text)
-    console.print(_stats_line(stats), highlight=False)
-    return EXIT_FAILED if stats.failed else EXIT_OK
+            output.commit()
+        if stats_file:
+            stats_file.file.write(stats_json(stats))
+            stats_file.commit()
+    console.print(_stats_line(stats), highlight=False, markup=False, soft_wrap=True)
+    return exit_code(stats)
 
 
 _BRIEF_DESCRIPTION = """\
@@ -212,8 +231,9 @@ environment:
   SUMMARIZER_CACHE_DIR  cache directory  [default: $XDG_CACHE_HOME/summarizer,
                         else ~/.cache/summarizer]
 
-exit codes: 0 every input succeeded, 1 an input or article failed (or the run could not
-start), 2 usage error. Re-running an interrupted command resumes it.
+exit codes: 0 every input succeeded, 1 an input was unreadable or an article failed (or the
+run could not start), 2 usage error, 3 some articles only partly done (a chunk failed).
+Re-running an interrupted command resumes it.
 """
 
 
@@ -232,6 +252,11 @@ def add_parser(sub: Any) -> None:
     out.add_argument("-o", "--output", metavar="FILE", help="write here [default: stdout]")
     out.add_argument(
         "--format", choices=FORMATS, default="markdown", help="output format [default: markdown]"
+    )
+    out.add_argument(
+        "--stats-json",
+        metavar="FILE",
+        help="also write the run summary (RunStats and the exit code) as JSON [default: none]",
     )
     out.add_argument(
         "--include-unverified",

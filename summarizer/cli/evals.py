@@ -23,6 +23,7 @@ from rich.progress import (
 )
 
 from summarizer.cli.args import settings_from_args
+from summarizer.cli.brief import report_line
 from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_OK
 from summarizer.config import Settings
 from summarizer.errors import ConfigError
@@ -146,9 +147,9 @@ class _Bar:
     def __call__(self, result: CaseResult) -> None:
         self.progress.advance(self.task)
         if result.error:
-            self.console.print(
-                f"[red]error[/red] {result.case_id}: {result.error}", highlight=False
-            )
+            # The error text comes from the endpoint: never read it as markup.
+            line = report_line("error", "red", result.case_id, result.error)
+            self.console.print(line, highlight=False, soft_wrap=True)
 
 
 def _list_runs(store: EvalStore, console: Console) -> int:

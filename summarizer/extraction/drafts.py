@@ -10,26 +10,42 @@ JSON Schema) because constrained decoding honours those bounds and small models 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode
 
 from summarizer.schema import ActorRole, Qualifier, Stance, SubEventType
 
 __all__ = [
+    "MAX_EVENTS",
     "CandidateDecision",
     "ChunkDraft",
     "DecidedEvent",
     "DraftActor",
     "DraftEvent",
     "HeadlineDraft",
+    "RejectedEvent",
     "TitleDraft",
 ]
 
 _NAME = 80
 #: Longest option id the decide strategy offers (P12, A3 ...).
 _OPTION_ID = 4
+#: Most events kept from one chunk's answer (``maxItems`` in the schema the model is given).
+MAX_EVENTS = 8
 _SENTENCE = 240
 
 
@@ -125,12 +141,86 @@ class DraftEvent(_Draft):
     summary_en: ShortText = Field(max_length=_SENTENCE, description="One neutral English sentence.")
 
 
+@dataclass(frozen=True)
+class RejectedEvent:
+    """An event of the model's answer that did not validate, dropped on its own."""
+
+    position: int
+    """0-based position of the event in the answer's ``events`` list."""
+    raw: Any
+    """The event as the model sent it (kept so the answer round-trips through the cache)."""
+    reason: str
+    """What was wrong, e.g. ``sub_event_type: Input should be 'Armed clash', ...``."""
+
+
+def _reason(error: ValidationError) -> str:
+    """Return a short reason naming the failing fields (the first three problems)."""
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "event"
+        if item["type"] == "literal_error":
+            problems.append(f"{where}: {item['input']!r} is not an allowed value")
+        else:
+            problems.append(f"{where}: {item['msg'][:100]}")
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return "; ".join(problems[:3]) + more
+
+
 class ChunkDraft(_Draft):
     """All events in one chunk; an empty list when the chunk reports none."""
 
     events: list[DraftEvent] = Field(
-        default_factory=list, max_length=8, description="Events, or [] when there are none."
+        default_factory=list,
+        max_length=MAX_EVENTS,
+        description="Events, or [] when there are none.",
     )
+    _rejected: list[RejectedEvent] = PrivateAttr(default_factory=list)
+
+    @property
+    def rejected(self) -> list[RejectedEvent]:
+        """Return the events of the answer that did not validate (and were dropped)."""
+        return list(self._rejected)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _validate_each_event(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Validate the events one by one: an invalid event is dropped, not the whole answer.
+
+        A wrap validator changes no JSON Schema, so the model is given the same schema.
+        Events past ``MAX_EVENTS`` are dropped the same way. Anything else wrong with the
+        answer (not an object, ``events`` not a list) still fails it, and instructor re-asks.
+        """
+        items = data.get("events") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            return handler(data)
+        kept: list[DraftEvent] = []
+        rejected: list[RejectedEvent] = []
+        for position, item in enumerate(items):
+            try:
+                event = DraftEvent.model_validate(item)
+            except ValidationError as error:
+                rejected.append(RejectedEvent(position, item, _reason(error)))
+                continue
+            if len(kept) == MAX_EVENTS:
+                reason = f"more than {MAX_EVENTS} events in one answer"
+                rejected.append(RejectedEvent(position, item, reason))
+                continue
+            kept.append(event)
+        draft = handler({**data, "events": kept})
+        if isinstance(draft, ChunkDraft):
+            draft._rejected = rejected
+        return draft
+
+    @model_serializer(mode="wrap")
+    def _dump_with_rejected(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Dump the rejected events back in place, so a cached answer validates the same way."""
+        data: dict[str, Any] = handler(self)
+        if self._rejected and isinstance(data.get("events"), list):
+            events = list(data["events"])
+            for item in sorted(self._rejected, key=lambda r: r.position):
+                events.insert(min(item.position, len(events)), item.raw)
+            data["events"] = events
+        return data
 
 
 class HeadlineDraft(_Draft):

@@ -48,6 +48,7 @@ class RunStats:
     model: str
     articles: int = 0
     articles_failed: int = 0
+    articles_partial: int = 0
     articles_resumed: int = 0
     input_errors: list[str] = field(default_factory=list)
     chunks: int = 0

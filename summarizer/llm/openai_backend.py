@@ -265,6 +265,17 @@ class _EndpointDown(Exception):
     """The run's connection breaker is open: the request was not sent."""
 
 
+def _validation_summary(error: ValidationError) -> str:
+    """Return a pydantic error in one line: how many problems, and the first one."""
+    problems = error.errors()
+    if not problems:
+        return "the answer did not validate"
+    first = problems[0]
+    where = ".".join(str(part) for part in first.get("loc", ())) or "answer"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{where}: {first.get('msg', 'invalid')}{more}"
+
+
 def _short(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -511,7 +522,9 @@ class OpenAILLM:
             return TransportError(
                 f"endpoint refused the request: {text}", attempts=n, attempt_log=log
             )
-        text = self._text(e, 200)
+        # One line: the last answer's first validation error (the ledger keeps every detail).
+        text = _validation_summary(inner) if isinstance(inner, ValidationError) else None
+        text = self._text(text or e, 200)
         return ExtractionError(
             f"no schema-valid answer after {n} attempts: {text}", attempts=n, attempt_log=log
         )

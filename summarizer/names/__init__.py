@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from summarizer.names.canonical import (
     Canonicalizer,
+    PromptNames,
     glossary_hooks,
+    mention_index,
 )
 from summarizer.names.gazetteer import (
     MAJOR_CITY_POPULATION,
@@ -23,6 +25,7 @@ from summarizer.names.glossary import (
 from summarizer.names.hooks import (
     EventCanonicalizer,
     NameHints,
+    hook_identity,
 )
 from summarizer.names.mentions import (
     CLITIC_PREFIXES,
@@ -32,6 +35,7 @@ from summarizer.names.mentions import (
     names_for_prompt,
 )
 from summarizer.names.partisan import (
+    PARTISAN_RESOURCE,
     PartisanLexicon,
     PartisanTerm,
     partisan_terms,
@@ -40,6 +44,7 @@ from summarizer.names.partisan import (
 __all__ = [
     "CLITIC_PREFIXES",
     "MAJOR_CITY_POPULATION",
+    "PARTISAN_RESOURCE",
     "QUOTE_CHARS",
     "ActorEntry",
     "ActorKind",
@@ -54,9 +59,12 @@ __all__ = [
     "PartisanTerm",
     "Place",
     "PlaceKind",
+    "PromptNames",
     "Resolution",
     "find_mentions",
     "glossary_hooks",
+    "hook_identity",
+    "mention_index",
     "name_key",
     "names_for_prompt",
     "partisan_terms",

@@ -15,7 +15,9 @@ Two hooks for the pipeline, built once per run by :func:`glossary_hooks`:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from summarizer.config import Settings
 from summarizer.names.gazetteer import Gazetteer, Place
@@ -24,7 +26,7 @@ from summarizer.names.hooks import EventCanonicalizer, NameHints
 from summarizer.names.mentions import MentionIndex, find_mentions, names_for_prompt
 from summarizer.schema import Actor, Attribution, Event, Location
 
-__all__ = ["Canonicalizer", "glossary_hooks", "mention_index"]
+__all__ = ["Canonicalizer", "PromptNames", "glossary_hooks", "mention_index"]
 
 #: Glossary kinds that report events rather than take part in them.
 _SOURCE_KINDS = frozenset({"source_agency", "monitor"})
@@ -48,6 +50,8 @@ class Canonicalizer:
     glossary: Glossary
     gazetteer: Gazetteer
     index: MentionIndex | None = None
+    fingerprint: str = "glossary:packaged"
+    """Names the data in the journal key (see :func:`summarizer.names.hook_identity`)."""
 
     def place(self, location: Location, region_ar: str | None) -> tuple[Location, list[str]]:
         """Return the location placed by the gazetteer, and any doubt about it."""
@@ -129,11 +133,36 @@ def glossary_hooks(settings: Settings) -> tuple[NameHints | None, EventCanonical
     glossary = Glossary.load(settings.glossary_paths)
     gazetteer = Gazetteer.load()
     index = MentionIndex.from_glossary_and_gazetteer(glossary, gazetteer)
+    fingerprint = _glossary_fingerprint(settings.glossary_paths)
+    return PromptNames(index, fingerprint), Canonicalizer(glossary, gazetteer, index, fingerprint)
 
-    def names(text: str) -> list[tuple[str, str]]:
-        return names_for_prompt(text, index)
 
-    return names, Canonicalizer(glossary, gazetteer, index)
+@dataclass(frozen=True)
+class PromptNames:
+    """The name-hints hook: the known (Arabic, English) names in a text, for the prompt."""
+
+    index: MentionIndex
+    fingerprint: str = "glossary:packaged"
+    """Names the data in the journal key (see :func:`summarizer.names.hook_identity`)."""
+
+    def __call__(self, text: str) -> list[tuple[str, str]]:
+        """Return the known names mentioned in ``text``."""
+        return names_for_prompt(text, self.index)
+
+
+def _glossary_fingerprint(paths: tuple[Path, ...]) -> str:
+    """Return a name for the glossary data: the packaged one plus the user files' bytes.
+
+    The packaged data is part of the code fingerprint already; user files are hashed by
+    content, so an edited glossary file never resumes summaries made with the old one.
+    """
+    if not paths:
+        return "glossary:packaged"
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode("utf-8") + b"\0")
+        digest.update(Path(path).read_bytes())
+    return f"glossary:{digest.hexdigest()[:16]}"
 
 
 def mention_index(settings: Settings) -> MentionIndex:

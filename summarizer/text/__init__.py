@@ -27,6 +27,9 @@ from summarizer.text.dates import (
     ResolvedDate,
     resolve_date,
 )
+from summarizer.text.display import (
+    visible,
+)
 from summarizer.text.numbers import (
     VAGUE_QUANTITIES,
     numbers_in,
@@ -56,4 +59,5 @@ __all__ = [
     "split_sentences",
     "states_number",
     "vague_quantities_in",
+    "visible",
 ]

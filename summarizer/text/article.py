@@ -17,7 +17,11 @@ class Article(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     source: str = Field(description="Input path or row id as the user gave it.")
-    article_id: str = Field(description="Hash of the normalised text (16 hex digits).")
+    article_id: str = Field(
+        default="",
+        description="Hash of the normalised text (16 hex digits); an article made in memory "
+        "may leave it empty: the pipeline computes it from the text.",
+    )
     text: str = Field(description="The original decoded text; quotes and offsets refer to it.")
     published: str | None = Field(default=None, description="ISO publication date, if known.")
     outlet: str | None = Field(default=None, description="Publishing outlet, if known.")
