@@ -74,7 +74,7 @@ def test_quoted_only_variants_need_quotation_marks(index: MentionIndex) -> None:
     assert _found("قالت «الديمقراطية» إن", index) == [
         ("الديمقراطية", "Syrian Democratic Forces (SDF)")
     ]
-    assert _found("الديمقراطية في سوريا", index) == []
+    assert _found("الديمقراطية في سوريا", index) == [("سوريا", "Syria")]  # the country only
 
 
 def test_stoplisted_common_words_are_not_places(index: MentionIndex) -> None:
