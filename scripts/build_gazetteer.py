@@ -124,7 +124,7 @@ def ascii_fold(name: str) -> str:
     """Return a GeoNames transliteration without diacritics: ``Ḩarastā`` -> ``Harasta``."""
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub("[‘’ʼ'`]", "", plain)
+    plain = re.sub("[‘’ʼ'`]", "", plain).replace("ı", "i")  # Turkish dotless i
     return _ARTICLE.sub(lambda m: m.group(1).replace("ş", "s") + "-", plain)
 
 
@@ -306,8 +306,7 @@ def admin1_places(
                     "longitude": lon,
                     "aliases_ar": clean_arabic_names(spec.get("aliases", []), exclude=[spec["ar"]]),
                     "population": None,
-                    "source": "curated (region_extra.yaml); GeoNames admin1 code "
-                    f"{iso}.{code}",
+                    "source": f"curated (region_extra.yaml); GeoNames admin1 code {iso}.{code}",
                     "reviewed": True,
                 }
             )
@@ -315,13 +314,18 @@ def admin1_places(
 
 
 def region_populated_places(
-    cities: Iterable[dict[str, Any]], country_en: dict[str, str], region: dict[str, Any]
+    cities: Iterable[dict[str, Any]],
+    country_en: dict[str, str],
+    region: dict[str, Any],
+    added_names: dict[str, list[str]],
 ) -> tuple[list[dict[str, Any]], Counter[str], int]:
     """Return GeoNames populated places outside Syria that carry Arabic-script names.
 
     A place is kept when its country is listed in ``region_extra.yaml`` and its population is
     at least the country's ``min_population`` (default: every place of ``cities500``); its
-    admin1 is the reviewed division of its admin1 code, or None where none is listed.
+    admin1 is the reviewed division of its admin1 code, or None where none is listed. A place
+    without Arabic names in GeoNames is kept when ``places_extra.yaml`` adds some
+    (``added_names``, keyed by place id).
 
     Returns:
         The places, how many were kept per country, and how many lacked Arabic names.
@@ -341,7 +345,8 @@ def region_populated_places(
             continue
         if city["population"] < specs[iso].get("min_population", 0):
             continue
-        names = _pick_primary(clean_arabic_names(city.get("alternatenames", [])))
+        added = added_names.get(f"gn:{city['geonameid']}", [])
+        names = _pick_primary(clean_arabic_names([*city.get("alternatenames", []), *added]))
         if not names:
             skipped += 1
             continue
@@ -476,7 +481,9 @@ def build(opensyria: Path) -> dict[str, Any]:
     )
     countries = country_places(country_records, region)
     admin1 = admin1_places(cities, country_en, region)
-    abroad, kept, skipped_abroad = region_populated_places(cities.values(), country_en, region)
+    abroad, kept, skipped_abroad = region_populated_places(
+        cities.values(), country_en, region, extra.get("add_aliases") or {}
+    )
     log.info(
         "Countries: %d; admin1 divisions: %d; GeoNames populated places abroad: %d kept (%s), "
         "%d without Arabic names",
