@@ -436,7 +436,7 @@ def harmonise_subdistricts(places: list[dict[str, Any]], overridden: set[str]) -
     def base(name_ar: str) -> str:
         return _UNIT_PREFIX.sub("", normalize(name_ar)).replace(" ", "")
 
-    preferred: dict[tuple[str, str], tuple[int, int, str]] = {}
+    preferred: dict[tuple[str, str, str], tuple[int, int, str]] = {}
     for p in places:
         rank = 0 if p["id"] in overridden else {"district": 1, "populated_place": 2}.get(p["kind"])
         if rank is None:
