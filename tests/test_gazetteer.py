@@ -26,7 +26,7 @@ def _place(
 
 
 def test_packaged_gazetteer_has_the_fourteen_canonical_governorates(gaz: Gazetteer) -> None:
-    names = {p.name_en for p in gaz.places if p.kind == "governorate"}
+    names = {p.name_en for p in gaz.places if p.kind == "governorate" and p.country_iso == "SY"}
     assert names == GOVERNORATES
     assert all(
         p.admin1_en in GOVERNORATES for p in gaz.places if p.country == "Syria" and p.admin1_en
@@ -110,6 +110,7 @@ def test_curated_foreign_place_has_no_governorate(gaz: Gazetteer) -> None:
     r = gaz.resolve("جرود عرسال")
     assert r.place is not None
     assert (r.place.country, r.place.admin1_en, r.place.reviewed) == ("Lebanon", None, True)
+    assert r.place.country_iso == "LB"
     assert r.place.latitude is None
 
 
@@ -118,7 +119,7 @@ SEED_PLACES = [
     "رأس العين", "خنيفيس", "الشهابات", "المقالع", "جرود القلمون", "فليطة", "جرود عرسال",
     "حقل التيم", "مطار ديرالزور العسكري", "الغوطة الشرقية", "حرستا", "دوما", "كوباني",
     "قاعدة حميميم", "مطار تدمر", "دركوش", "أبو الظهور", "دارة عزة", "حربنفسة", "البادية السورية",
-    "السويداء", "القنيطرة", "اللاذقية", "تل حلف", "القلمون الغربي", "الموصل",
+    "السويداء", "القنيطرة", "اللاذقية", "تل حلف", "القلمون الغربي", "الموصل", "شارع بورسعيد",
 ]  # fmt: skip
 
 
@@ -145,3 +146,99 @@ def test_packaged_data_was_built_from_current_places_extra() -> None:
     assert doc["places_extra_sha256"] == hashlib.sha256(extra).hexdigest(), (
         "places_extra.yaml changed: rerun scripts/build_gazetteer.py"
     )
+
+
+def test_packaged_data_was_built_from_current_region_extra() -> None:
+    data = resources.files("summarizer").joinpath("data")
+    doc = json.loads(data.joinpath("gazetteer.json").read_text(encoding="utf-8"))
+    region = data.joinpath("region_extra.yaml").read_bytes()
+    assert doc["region_extra_sha256"] == hashlib.sha256(region).hexdigest(), (
+        "region_extra.yaml changed: rerun scripts/build_gazetteer.py"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "name_en", "kind", "admin1", "iso"),
+    [
+        ("بنغازي", "Benghazi", "governorate", "Benghazi", "LY"),
+        ("مدينة بنغازي", "Benghazi", "populated_place", "Benghazi", "LY"),
+        ("سرت", "Sirte", "governorate", "Sirte", "LY"),
+        ("مصراتة", "Misrata", "governorate", "Misrata", "LY"),
+        ("شعبية طرابلس", "Tripoli District", "governorate", "Tripoli District", "LY"),
+        ("طرابلس الشام", "Tripoli", "populated_place", "North Lebanon", "LB"),
+        ("الموصل", "Mosul", "populated_place", "Nineveh", "IQ"),
+        ("الفلوجة", "Fallujah", "populated_place", "Anbar", "IQ"),
+        ("نينوى", "Nineveh", "governorate", "Nineveh", "IQ"),
+        ("بغداد", "Baghdad", "governorate", "Baghdad", "IQ"),
+        ("صنعاء", "Sanaa", "populated_place", "Amanat al-Asimah", "YE"),
+        ("محافظة صنعاء", "Sanaa Governorate", "governorate", "Sanaa Governorate", "YE"),
+        ("عدن", "Aden", "governorate", "Aden", "YE"),
+        ("الحديدة", "Hodeidah", "governorate", "Hodeidah", "YE"),
+        ("غزة", "Gaza", "populated_place", "Gaza Strip", "PS"),
+        ("قطاع غزة", "Gaza Strip", "governorate", "Gaza Strip", "PS"),
+        ("بيروت", "Beirut", "governorate", "Beirut", "LB"),
+        ("عرسال", "Arsal", "populated_place", "Baalbek-Hermel", "LB"),
+        ("الخرطوم", "Khartoum", "populated_place", None, "SD"),
+        ("ليبيا", "Libya", "country", None, "LY"),
+        ("اليمن", "Yemen", "country", None, "YE"),
+        ("الكويت", "Kuwait", "country", None, "KW"),  # the country over Kuwait City
+        ("سورية", "Syria", "country", None, "SY"),
+    ],
+)
+def test_places_beyond_syria_resolve_with_their_country(
+    gaz: Gazetteer, name: str, name_en: str, kind: str, admin1: str | None, iso: str
+) -> None:
+    r = gaz.resolve(name)
+    assert r.status == "matched", (name, r.canonical_en)
+    assert r.place is not None
+    p = r.place
+    assert (p.name_en, p.kind, p.admin1_en, p.country_iso) == (name_en, kind, admin1, iso)
+
+
+def test_tripoli_is_ambiguous_between_libya_and_lebanon(gaz: Gazetteer) -> None:
+    r = gaz.resolve("طرابلس")
+    assert r.status == "ambiguous" and r.place is None
+    assert {p.country_iso for p in r.candidates} == {"LY", "LB"}
+    assert r.canonical_en == "Tripoli"
+    assert {p.label for p in r.candidates} == {"Tripoli (Tripoli District, Libya)",
+                                               "Tripoli (North Lebanon, Lebanon)"}  # fmt: skip
+
+
+def test_a_country_does_not_beat_a_major_city_abroad(gaz: Gazetteer) -> None:
+    r = gaz.resolve("عمان")  # Oman, or Amman (Jordan)
+    assert r.status == "ambiguous"
+    assert {(p.kind, p.country_iso) for p in r.candidates} >= {
+        ("country", "OM"),
+        ("populated_place", "JO"),
+    }
+
+
+def test_every_place_has_a_country() -> None:
+    doc = json.loads(
+        resources.files("summarizer").joinpath("data/gazetteer.json").read_text(encoding="utf-8")
+    )
+    places = [Place.model_validate(p) for p in doc["places"]]
+    names = {p.country_iso: p.name_en for p in places if p.kind == "country"}
+    assert len(names) == 21
+    for p in places:
+        assert names[p.country_iso] == p.country, p
+
+
+def test_country_rule_on_synthetic_places() -> None:
+    country = _place("t:k", "Kuwait", "الكويت", "country", None, country="Kuwait", country_iso="KW")
+    city = _place(
+        "t:c", "Kuwait City", "الكويت", "populated_place", None, country="Kuwait",
+        country_iso="KW", population=MAJOR_CITY_POPULATION * 10,
+    )  # fmt: skip
+    assert decide("x", [country, city]).rule == "country"
+    abroad = city.model_copy(update={"id": "t:a", "country": "Elsewhere", "country_iso": "XX"})
+    assert decide("x", [country, abroad]).status == "ambiguous"
+    village = abroad.model_copy(update={"population": 500})
+    assert decide("x", [country, village]).place == country
+
+
+def test_foreign_label_names_province_and_country(gaz: Gazetteer) -> None:
+    (mosul,) = [p for p in gaz.lookup("الموصل") if p.kind == "populated_place"]
+    assert mosul.label == "Mosul (Nineveh, Iraq)"
+    assert gaz.resolve("حمص").place is not None
+    assert gaz.resolve("صوران").candidates[0].label in {"Suran (Aleppo)", "Suran (Hama)"}

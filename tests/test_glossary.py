@@ -13,7 +13,7 @@ def glossary() -> Glossary:
 
 
 def test_packaged_glossary_is_curated_and_conflict_free(glossary: Glossary) -> None:
-    assert 60 <= len(glossary) <= 120
+    assert 140 <= len(glossary) <= 200
     owners: dict[str, str] = {}
     for entry in glossary.entries:
         for variant in entry.variants_ar + entry.quoted_variants_ar:
@@ -52,6 +52,36 @@ def test_packaged_glossary_is_curated_and_conflict_free(glossary: Glossary) -> N
         ("الخوذ البيضاء", "White Helmets (Syria Civil Defence)", "civilian"),
         ("ا ف ب", "AFP", "source_agency"),
         ("ناشطون", "activists", "civilian"),
+        # beyond Syria
+        ("الحوثيون", "Houthis (Ansar Allah)", "militia"),
+        ("جماعة الحوثي", "Houthis (Ansar Allah)", "militia"),
+        ("الميليشيات الحوثية", "Houthis (Ansar Allah)", "militia"),
+        ("التحالف العربي", "Saudi-led coalition", "coalition"),
+        ("تحالف دعم الشرعية", "Saudi-led coalition", "coalition"),
+        ("العدوان السعودي الأمريكي", "Saudi-led coalition", "coalition"),
+        ("المجلس الانتقالي الجنوبي", "Southern Transitional Council", "other"),
+        ("قوات الشرعية", "Yemeni government forces", "state_force"),
+        ("تنظيم القاعدة في جزيرة العرب", "Al-Qaeda in the Arabian Peninsula (AQAP)", "jihadist"),
+        ("هيئة الحشد الشعبي", "Popular Mobilization Forces", "allied_force"),
+        ("البيشمركة", "Peshmerga", "kurdish_led"),
+        ("قوات الأمن العراقية", "Iraqi forces", "foreign_state"),
+        ("كتائب حزب الله", "Kataib Hezbollah", "militia"),
+        ("الجيش الوطني الليبي", "Libyan National Army (Haftar forces)", "other"),
+        ("قوات حكومة الوفاق", "Tripoli government forces (GNA/GNU)", "state_force"),
+        ("كتائب مصراتة", "Misrata brigades", "militia"),
+        ("مجموعة فاغنر", "Wagner Group", "militia"),
+        ("الجيش اللبناني", "Lebanese Armed Forces", "foreign_state"),
+        ("حركة حماس", "Hamas", "other"),
+        ("كتائب عز الدين القسام", "Qassam Brigades", "militia"),
+        ("سرايا القدس", "Al-Quds Brigades", "militia"),
+        ("جيش الاحتلال الإسرائيلي", "Israeli forces", "foreign_state"),
+        ("قوات الاحتلال", "Israeli forces", "foreign_state"),
+        ("الأجهزة الأمنية الفلسطينية", "Palestinian Authority security forces", "state_force"),
+        ("ولاية سيناء", "Islamic State – Sinai Province", "jihadist"),
+        ("الجيش المصري", "Egyptian Armed Forces", "foreign_state"),
+        ("قوات الدعم السريع", "Rapid Support Forces", "militia"),
+        ("الجيش السوداني", "Sudanese Armed Forces", "foreign_state"),
+        ("الحرس الثوري الإيراني", "Islamic Revolutionary Guard Corps (IRGC)", "allied_force"),
     ],
 )
 def test_lookup_maps_variants_to_neutral_names(
@@ -60,6 +90,15 @@ def test_lookup_maps_variants_to_neutral_names(
     entry = glossary.lookup(name)
     assert entry is not None
     assert (entry.canonical_en, entry.kind) == (canonical, kind)
+
+
+def test_bare_yemeni_or_libyan_words_keep_their_syrian_meaning(glossary: Glossary) -> None:
+    # "الجيش الوطني" stays the Syrian National Army; the longer forms name the others
+    sna = glossary.lookup("الجيش الوطني")
+    assert sna is not None and sna.canonical_en == "Syrian National Army"
+    lna = glossary.lookup("الجيش الوطني الليبي")
+    assert lna is not None and lna.canonical_en.startswith("Libyan National Army")
+    assert glossary.lookup("المجلس الانتقالي") is None  # also Sudan's, Libya's councils
 
 
 def test_quoted_only_variant_needs_quotes(glossary: Glossary) -> None:

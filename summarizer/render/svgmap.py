@@ -123,11 +123,17 @@ def _outline() -> _Outline:
 
 
 def governorate_centroids() -> dict[str, tuple[float, float]]:
-    """Return each governorate's (latitude, longitude) from the gazetteer, by English name."""
+    """Return each Syrian governorate's (latitude, longitude) from the gazetteer, by English name.
+
+    The map is of Syria; the gazetteer's divisions abroad are left out.
+    """
     return {
         p.name_en: (p.latitude, p.longitude)
         for p in Gazetteer.load().places
-        if p.kind == "governorate" and p.latitude is not None and p.longitude is not None
+        if p.kind == "governorate"
+        and p.country_iso == "SY"
+        and p.latitude is not None
+        and p.longitude is not None
     }
 
 
