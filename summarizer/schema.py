@@ -29,6 +29,7 @@ __all__ = [
     "Location",
     "PromptStamp",
     "Qualifier",
+    "ReviewMark",
     "Stance",
     "SubEventType",
     "event_type_of",
@@ -121,6 +122,8 @@ ACLED_TYPES: dict[str, tuple[str, ...]] = {
 Qualifier = Literal["exact", "at_least", "approximate", "unspecified"]
 Stance = Literal["reported", "claimed", "denied"]
 ActorRole = Literal["attacker", "target", "ally", "other"]
+#: What an analyst decided about an event (``summarizer review``); rejected events are removed.
+ReviewMark = Literal["accepted", "corrected", "added"]
 
 
 def event_type_of(sub_event_type: str) -> EventType:
@@ -245,6 +248,11 @@ class Event(_Model):
     )
     issues: list[str] = Field(
         default_factory=list, description="Why the event is not grounded, or other doubts."
+    )
+    reviewed: ReviewMark | None = Field(
+        default=None,
+        description="An analyst's decision (summarizer review): accepted, corrected (the "
+        "fields are the analyst's) or added (an event the model missed); null if not reviewed.",
     )
 
 

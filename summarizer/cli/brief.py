@@ -19,6 +19,7 @@ from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_OK
 from summarizer.errors import InputError, SummarizerError
 from summarizer.pipeline import RunStats, SourceOptions, arun
 from summarizer.render.formats import FORMATS, render, render_article_jsonl
+from summarizer.review.store import ReviewHook
 from summarizer.schema import ArticleSummary
 from summarizer.text.article import Article
 
@@ -139,6 +140,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
     if args.format == "jsonl":
         jsonl_file = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     listener = _Progress(console, jsonl_file)
+    # Analysts' reviews (summarizer review) are re-applied to each article; it is kept for review.
+    reviews = ReviewHook(settings.resolved_store_path)
     try:
         with listener.progress:
             briefing, stats = asyncio.run(
@@ -151,9 +154,11 @@ def run(args: argparse.Namespace, console: Console) -> int:
                     canonicalize=canonicalize,
                     # JSONL is written article by article as they finish; keep none in memory.
                     collect=args.format != "jsonl",
+                    after_article=reviews,
                 )
             )
     finally:
+        reviews.close()
         if jsonl_file is not None and jsonl_file is not sys.stdout:
             jsonl_file.close()
     if args.format != "jsonl":
