@@ -27,11 +27,12 @@ def use_oracle(server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, store: Path)
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", API_KEY)
     monkeypatch.setenv("SUMMARIZER_STORE", str(store))
+    monkeypatch.chdir(ROOT)  # seeds are briefed as `seeds/...`, as a user would
 
 
 def brief(out: Path, *seeds: str) -> dict[str, object]:
     """Run ``summarizer brief`` on seeds; return the JSON briefing."""
-    paths = [str(ROOT / "seeds" / s) for s in seeds or SEEDS]
+    paths = [f"seeds/{s}" for s in seeds or SEEDS]
     assert main(["brief", *paths, "--format", "json", "-o", str(out)]) == 0
     data: dict[str, object] = json.loads(out.read_text(encoding="utf-8"))
     return data
