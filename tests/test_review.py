@@ -367,3 +367,26 @@ def test_the_page_escapes_article_text_and_never_shows_the_key(
     assert '<script>alert("x")' not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(" in page
     assert API_KEY not in page and "api_key" not in page
+
+
+def test_a_run_briefed_without_the_hook_is_read_from_the_journal(
+    briefed: tuple[Path, dict[str, Any]],
+) -> None:
+    store_path, first = briefed
+    with ReviewStore(store_path) as reviews:
+        recorded = [a.article.article_id for a in reviews.run_articles(_run_id(store_path))]
+        reviews._execute("DELETE FROM review_articles")
+        store = Store(store_path)
+        articles = load_run_articles(store, reviews, resolve_run(store, None))
+        store.close()
+    assert sorted(a.article.article_id for a in articles) == sorted(recorded)
+    assert [len(a.output.events) for a in articles] == [len(a["events"]) for a in first["articles"]]
+    assert all(a.article.text for a in articles)
+
+
+def _run_id(store_path: Path) -> str:
+    store = Store(store_path)
+    try:
+        return resolve_run(store, None).run_id
+    finally:
+        store.close()
