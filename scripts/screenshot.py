@@ -24,7 +24,7 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=1500)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from tests import chromium
+    from tests.support import chromium
 
     with chromium.chromium(args.width, args.height) as driver:
         driver.get(args.page.resolve().as_uri())  # type: ignore[attr-defined]

@@ -65,6 +65,7 @@ from summarizer.text.article import Article, Chunk, Sentence
 from summarizer.text.chunking import chunk_article
 
 __all__ = [
+    "ArticleHook",
     "ArticleOutcome",
     "NameHints",
     "ProgressListener",
@@ -94,6 +95,17 @@ class ProgressListener(Protocol):
 
     def input_failed(self, error: InputError) -> None:
         """An input could not be read."""
+
+
+class ArticleHook(Protocol):
+    """Rewrites each finished article before it is counted, listed and clustered.
+
+    ``summarizer review`` passes one that records the article for review and re-applies the
+    analysts' decisions; the journal keeps the model's own output.
+    """
+
+    def __call__(self, article: Article, summary: ArticleSummary, run_id: str) -> ArticleSummary:
+        """Return ``summary`` (of ``article``, in run ``run_id``) as the briefing should show it."""
 
 
 @dataclass(frozen=True)
@@ -392,6 +404,7 @@ class _Session:
     stats: RunStats
     model: LLM
     """The bare model under the cache and limiter (batch mode asks it directly)."""
+    after_article: ArticleHook | None = None
 
 
 @asynccontextmanager
@@ -403,6 +416,7 @@ async def _session(
     names: NameHints | None,
     canonicalize: EventCanonicalizer | None,
     sources: Sequence[str],
+    after_article: ArticleHook | None = None,
 ) -> AsyncIterator[_Session]:
     """Open store and model, load prompts, record the run; close everything afterwards."""
     started = time.perf_counter()
@@ -453,7 +467,9 @@ async def _session(
             "settings": settings.public_dict(),
         }
         store.start_run(run_id, kind="brief", model=llm.model, meta=meta)
-        session = _Session(ctx=ctx, store=store, run_key=key, stats=stats, model=llm)
+        session = _Session(
+            ctx=ctx, store=store, run_key=key, stats=stats, model=llm, after_article=after_article
+        )
         status = "interrupted"
         try:
             yield session
@@ -474,6 +490,7 @@ async def arun(
     names: NameHints | None = None,
     canonicalize: EventCanonicalizer | None = None,
     collect: bool = True,
+    after_article: ArticleHook | None = None,
 ) -> tuple[Briefing, RunStats]:
     """Summarise every article in ``sources`` and merge them into one briefing.
 
@@ -489,6 +506,8 @@ async def arun(
         canonicalize: rewrites events with canonical names (the glossary).
         collect: keep the summaries for the briefing; False hands each one only to the
             listener and the journal, and returns an empty briefing (memory stays flat).
+        after_article: rewrites each finished article (analysts' reviews); the journal keeps
+            the model's output.
 
     Returns:
         The briefing and the run's statistics. Inputs that could not be read are listed in
@@ -501,7 +520,13 @@ async def arun(
     inputs = as_sources(sources)  # once: a generator must not be consumed by the batch pass
     names_given = [item if isinstance(item, str) else item.source for item in inputs]
     async with _session(
-        settings, llm=llm, store=store, names=names, canonicalize=canonicalize, sources=names_given
+        settings,
+        llm=llm,
+        store=store,
+        names=names,
+        canonicalize=canonicalize,
+        sources=names_given,
+        after_article=after_article,
     ) as session:
         if settings.batch:
             await _prefetch_by_batch(inputs, options, settings, session)
@@ -629,6 +654,8 @@ async def _article_or_journal(
         summary = outcome.summary
         if outcome.complete:
             store.journal_article(key, summary)
+    if session.after_article is not None:  # e.g. analysts' reviews (summarizer.review)
+        summary = session.after_article(article, summary, stats.run_id)
     if summary.status == "failed":
         stats.articles_failed += 1
     elif summary.status == "partial":

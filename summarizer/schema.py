@@ -30,6 +30,7 @@ __all__ = [
     "Location",
     "PromptStamp",
     "Qualifier",
+    "ReviewMark",
     "Stance",
     "SubEventType",
     "TimePrecision",
@@ -127,6 +128,8 @@ ActorRole = Literal["attacker", "target", "ally", "other"]
 TimePrecision = Literal[1, 2, 3]
 #: What reports of one happening can disagree about (see ``EventCluster.disagreements``).
 Disagreement = Literal["figures", "perpetrator", "stance"]
+#: What an analyst decided about an event (``summarizer review``); rejected events are removed.
+ReviewMark = Literal["accepted", "corrected", "added"]
 
 
 def event_type_of(sub_event_type: str) -> EventType:
@@ -258,6 +261,11 @@ class Event(_Model):
     )
     issues: list[str] = Field(
         default_factory=list, description="Why the event is not grounded, or other doubts."
+    )
+    reviewed: ReviewMark | None = Field(
+        default=None,
+        description="An analyst's decision (summarizer review): accepted, corrected (the "
+        "fields are the analyst's) or added (an event the model missed); null if not reviewed.",
     )
 
 

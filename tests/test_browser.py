@@ -15,7 +15,7 @@ import pytest
 
 from summarizer.render import RenderOptions, render_html
 from summarizer.schema import ArticleSummary, Briefing
-from tests import chromium
+from tests.support import chromium
 from tests.test_render import sample_briefing
 
 pytestmark = pytest.mark.browser

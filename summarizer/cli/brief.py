@@ -7,7 +7,7 @@ import asyncio
 import dataclasses
 import json
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import IO, Any
 
@@ -31,6 +31,7 @@ from summarizer.errors import InputError, SummarizerError
 from summarizer.pipeline import RunStats, SourceOptions, arun
 from summarizer.render.formats import FORMATS, render, render_article_jsonl
 from summarizer.render.options import RenderOptions
+from summarizer.review.store import ReviewHook
 from summarizer.schema import ArticleSummary
 from summarizer.text.article import Article
 from summarizer.text.display import visible
@@ -166,6 +167,8 @@ def run(args: argparse.Namespace, console: Console) -> int:
         if args.format == "jsonl":
             jsonl = output.file if output else sys.stdout
         listener = _Progress(console, jsonl)
+        # Analysts' reviews (summarizer review) are re-applied to each article as it finishes.
+        reviews = stack.enter_context(closing(ReviewHook(settings.resolved_store_path)))
         with listener.progress:
             briefing, stats = asyncio.run(
                 arun(
@@ -177,6 +180,7 @@ def run(args: argparse.Namespace, console: Console) -> int:
                     canonicalize=canonicalize,
                     # JSONL is written article by article as they finish; keep none in memory.
                     collect=args.format != "jsonl",
+                    after_article=reviews,
                 )
             )
         if args.format != "jsonl":

@@ -30,7 +30,7 @@ from summarizer.errors import ConfigError
 from summarizer.evals.dataset import Dataset, load_dataset, repo_root
 from summarizer.evals.gate import check_gate, parse_thresholds
 from summarizer.evals.history import CaseResult, EvalRun, EvalStore
-from summarizer.evals.report import Comparison, metrics_table, write_reports
+from summarizer.evals.report import Comparison, corrections_table, metrics_table, write_reports
 from summarizer.evals.runner import common_metrics, rescore_run, run_eval
 
 __all__ = ["add_eval_parser", "run_eval_command"]
@@ -225,6 +225,8 @@ def run_eval_command(args: argparse.Namespace, console: Console) -> int:
         report_dir = args.report_dir or settings.cache_dir / "eval-reports"
         md, page = write_reports(cmp, dataset, report_dir)
     console.print(metrics_table(cmp))
+    if dataset.corrections is not None:  # gold exported from analysts' reviews
+        console.print(corrections_table(dataset.corrections))
     console.print(
         f"run {run.run_id} stored in {settings.resolved_store_path}; reports {md} and {page}",
         highlight=False,

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from rich.console import Console
 
-from summarizer.cli import brief, prompts, store
+from summarizer.cli import brief, prompts, review, store
 from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_USAGE
 from summarizer.errors import SummarizerError
 
@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_parser(sub)
     prompts.add_parsers(sub)
     store.add_parsers(sub)
+    review.add_parser(sub)
 
     from summarizer.cli.evals import add_eval_parser
 
@@ -145,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "prompts": prompts.run_prompts,
         "runs": store.run_runs,
         "cache": store.run_cache,
+        "review": review.run,
     }
     try:
         if args.command == "eval":

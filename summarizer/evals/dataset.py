@@ -4,9 +4,11 @@ Two kinds of case:
 
 * ``seeds`` -- one gold file per seed (``evals/gold/seeds/<seed>.json``, format in
   ``evals/GUIDELINES.md``); the article is the seed text named by the file's ``source``, a path
-  relative to the repository root (``root``). Every verbatim string (evidence, place, actor,
-  source and casualty words) must be an exact substring of that text, sub-types must belong to
-  their event type, ``gold_id`` must be unique and ``duplicate_of`` must name an earlier event.
+  relative to the gold file's directory when the text is there (gold exported by
+  ``summarizer review export``), else to the repository root (``root``). Every verbatim string
+  (evidence, place, actor, source and casualty words) must be an exact substring of that text,
+  sub-types must belong to their event type, ``gold_id`` must be unique and ``duplicate_of``
+  must name an earlier event.
 * ``fakes`` -- one JSON object per line (``evals/fakes/sample.jsonl``): an English report and
   its crowd-coded governorate, perpetrator, cause of death and killed counts.
 
@@ -37,6 +39,8 @@ from summarizer.schema import (
     SubEventType,
 )
 from summarizer.text.article import Article
+
+from .corrections import Corrections, load_corrections
 
 __all__ = [
     "DATASETS_FILE",
@@ -255,12 +259,14 @@ class Dataset:
     cases: tuple[EvalCase, ...]
     sha256: str
     """Hash of every gold file and article text, so runs on different gold can be told apart."""
+    corrections: Corrections | None = None
+    """For gold exported from analysts' reviews: how often they corrected the model."""
 
     def limited(self, limit: int | None) -> Dataset:
         """Return the first ``limit`` cases (all when None)."""
         if limit is None:
             return self
-        return Dataset(self.name, self.kind, self.cases[:limit], self.sha256)
+        return Dataset(self.name, self.kind, self.cases[:limit], self.sha256, self.corrections)
 
     def case(self, case_id: str) -> EvalCase | None:
         """Return the case with ``case_id``, if any."""
@@ -333,7 +339,8 @@ def load_seed_gold(path: Path, *, root: Path | None = None) -> tuple[EvalCase, b
         gold = SeedGold.model_validate(data)
     except ValidationError as e:
         raise DatasetError(f"{path}: {_reason(e)}") from e
-    text_path = root / gold.source
+    beside = path.parent / gold.source
+    text_path = beside if beside.is_file() else root / gold.source
     text = _read_article_text(text_path, path)
     _check_seed(gold, text, path)
     article = Article(
@@ -360,7 +367,18 @@ def load_seeds(paths: Iterable[Path], *, root: Path | None = None, name: str = "
         case, raw = load_seed_gold(file, root=root)
         digest.update(raw)
         cases.append(case)
-    return Dataset(name=name, kind="seeds", cases=tuple(cases), sha256=digest.hexdigest()[:16])
+    directories = [p for p in paths if p.is_dir()]
+    try:
+        corrections = load_corrections(directories[0]) if len(directories) == 1 else None
+    except ValueError as e:
+        raise DatasetError(str(e)) from e
+    return Dataset(
+        name=name,
+        kind="seeds",
+        cases=tuple(cases),
+        sha256=digest.hexdigest()[:16],
+        corrections=corrections,
+    )
 
 
 def load_fakes(path: Path, *, name: str = "fakes") -> Dataset:

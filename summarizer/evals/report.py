@@ -22,12 +22,20 @@ from summarizer.render.templating import render_template
 from summarizer.schema import Event
 
 from .agreement import FIELD_CHECKS
+from .corrections import Corrections
 from .dataset import Dataset, GoldEvent
 from .gate import METRICS
 from .history import CaseResult, CaseUsage, EvalRun
 from .scorers import Score, match_events
 
-__all__ = ["Comparison", "metrics_table", "render_html", "render_markdown", "write_reports"]
+__all__ = [
+    "Comparison",
+    "corrections_table",
+    "metrics_table",
+    "render_html",
+    "render_markdown",
+    "write_reports",
+]
 
 
 @dataclass
@@ -133,6 +141,22 @@ def metrics_table(cmp: Comparison) -> Table:
     table.add_section()
     for label, now, before in usage_rows(cmp):
         table.add_row(label, now, before, "")
+    return table
+
+
+_CORRECTION_HEADERS = ("field", "analysts changed", "of kept model events", "rate")
+
+
+def corrections_table(corrections: Corrections) -> Table:
+    """Return the rich table of how often analysts corrected the model (reviewed gold)."""
+    table = Table(
+        title=f"analyst corrections · run {corrections.run_id} · {corrections.articles} articles",
+        title_justify="left",
+    )
+    for i, header in enumerate(_CORRECTION_HEADERS):
+        table.add_column(header, justify="right" if i else "left")
+    for row in corrections.rows():
+        table.add_row(*row)
     return table
 
 
@@ -305,6 +329,17 @@ def _blocks(cmp: Comparison, dataset: Dataset) -> list[_Block]:
     blocks.append(
         _Block("table", headers=("usage", "this run", "baseline"), rows=tuple(usage_rows(cmp)))
     )
+    if dataset.corrections is not None:
+        c = dataset.corrections
+        blocks.append(
+            _Block(
+                "p",
+                f"The gold comes from analysts' reviews of run {c.run_id}: of the model's "
+                f"{c.model_events} events they accepted {c.accepted}, corrected {c.corrected} "
+                f"and rejected {c.rejected}, and added {c.added} it missed.",
+            )
+        )
+        blocks.append(_Block("table", headers=_CORRECTION_HEADERS, rows=tuple(c.rows())))
     before = {c.case_id: c for c in cmp.baseline.cases} if cmp.baseline else {}
     for result in run.cases:
         blocks.extend(_case_blocks(result.case_id, result, before.get(result.case_id), dataset))
