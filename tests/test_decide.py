@@ -84,7 +84,6 @@ async def test_a_decision_becomes_a_quoted_grounded_event_built_from_the_chosen_
                     "sub_event_type": "Shelling/artillery/missile attack",
                     "place": option_id(request, "P", "درعا"),
                     "attacker": option_id(request, "A", "قوات الأسد"),
-                    "killed": option_id(request, "F", "4"),
                 }
             ]
         }
@@ -127,13 +126,14 @@ async def test_an_option_id_that_was_not_offered_is_dropped_with_an_issue() -> N
     def answer(request: LLMRequest[Any]) -> dict[str, Any]:
         if "المفاوضات" in options_of(request):
             return {"events": []}
-        return {"events": [{"sub_event_type": "Armed clash", "attacker": "A9", "killed": "F7"}]}
+        return {"events": [{"sub_event_type": "Armed clash", "attacker": "A9", "place": "P8"}]}
 
     outcomes, _ = await decide(TEXT, answer)
     [event] = [e for o in outcomes for e in o.events]
     assert any("A9 was not offered" in issue for issue in event.issues)
-    assert event.fatalities.killed is None  # F7 was not offered: no figure, none invented
-    assert event.grounded  # an unusable id empties its slot; the rest stands on offered spans
+    assert any("P8 was not offered" in issue for issue in event.issues)
+    assert event.actors == [] and event.location.name_ar == ""  # nothing invented in its place
+    assert event.fatalities.killed == 4  # figures are read by the code, never chosen
 
 
 async def test_two_events_in_one_sentence_are_kept_apart() -> None:
@@ -162,11 +162,11 @@ def test_the_prompt_shows_the_sentence_its_context_and_numbered_options_inside_d
     proposals = propose_slots(
         a.text, candidate.sentence.start, candidate.sentence.end, index=index(), region_ar="درعا"
     )
-    messages = decision_messages(load_prompt("decide"), candidate, proposals, None)
+    messages = decision_messages(load_prompt("decide"), candidate, proposals)
     user = messages[-1]["content"]
     assert "Region heading: درعا" in user
     assert "<<<ARTICLE\n" + " ".join(sentences[0].text.split()) + "\nARTICLE>>>" in user
-    assert "Places: P1" in user and "Figures: F1" in user
+    assert "Places: P1" in user and "Figures:" not in user  # figures are read by the code
     assert messages[0]["content"] == load_prompt("decide").system  # a byte-identical prefix
 
 
@@ -174,7 +174,9 @@ def test_the_decision_schema_is_small_and_bounded() -> None:
     schema = json_schema(CandidateDecision)
     assert schema["properties"]["events"]["maxItems"] == 4
     item = schema["$defs"]["DecidedEvent"]["properties"]
-    assert item["place"]["anyOf"][0]["maxLength"] == 4  # option ids only
+    assert item["place"]["anyOf"][0]["pattern"] == "^P[1-9][0-9]?$"  # place ids only
+    assert item["attacker"]["anyOf"][0]["pattern"] == "^A[1-9][0-9]?$"
+    assert set(item) == {"sub_event_type", "place", "attacker", "target", "claimant"}
     assert CandidateDecision.model_validate({"events": []}).events == []
 
 
@@ -197,14 +199,7 @@ async def test_the_pipeline_stamps_the_decide_prompts_and_builds_the_summary_fro
             return {"headline_en": "Shelling in Daraa"}
         if "المفاوضات" in options_of(request):
             return {"events": []}
-        return {
-            "events": [
-                {
-                    "sub_event_type": "Shelling/artillery/missile attack",
-                    "killed": option_id(request, "F", "4"),
-                }
-            ]
-        }
+        return {"events": [{"sub_event_type": "Shelling/artillery/missile attack"}]}
 
     llm = FunctionLLM(answer)
     settings = Settings.from_env(

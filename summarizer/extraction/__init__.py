@@ -89,6 +89,7 @@ from summarizer.extraction.slot_tokens import (
     tokenize,
 )
 from summarizer.extraction.slots import (
+    ALL_SLOTS,
     ActorOption,
     ChoiceIssue,
     ClaimantOption,
@@ -98,6 +99,7 @@ from summarizer.extraction.slots import (
     PlaceOrigin,
     ResolvedSlots,
     SlotChoice,
+    SlotName,
     SlotProposals,
     propose_for_sentences,
     propose_slots,
@@ -117,6 +119,7 @@ from summarizer.extraction.triggers import (
 )
 
 __all__ = [
+    "ALL_SLOTS",
     "CASUALTY_WINDOW",
     "GROUNDING_KINDS",
     "MAX_EVENTS",
@@ -155,6 +158,7 @@ __all__ = [
     "RejectedEvent",
     "ResolvedSlots",
     "SlotChoice",
+    "SlotName",
     "SlotProposals",
     "TitleDraft",
     "TitleOutcome",

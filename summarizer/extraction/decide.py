@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from summarizer.errors import LLMError
@@ -36,9 +36,9 @@ from summarizer.extraction.grounding import Grounder
 from summarizer.extraction.issues import Issue, IssueKind, issue_texts
 from summarizer.extraction.neutrality import non_neutral_terms
 from summarizer.extraction.slots import (
-    FigureOption,
     PlaceOption,
     SlotChoice,
+    SlotName,
     SlotProposals,
     propose_slots,
     render_options,
@@ -52,6 +52,9 @@ from summarizer.schema import Actor, Event, Location, event_type_of
 from summarizer.text.article import Article, Chunk, Sentence
 from summarizer.text.dates import resolve_date
 from summarizer.text.numbers import numbers_in
+
+#: The option lines the model is shown: the slots it fills.
+DECIDED_SLOTS: tuple[SlotName, ...] = ("Places", "Actors", "Claimants")
 
 __all__ = ["CandidateOutcome", "TitleOutcome", "ask_title", "decide_article", "decision_messages"]
 
@@ -79,72 +82,69 @@ def decision_messages(
     prompt: PromptTemplate,
     candidate: Candidate,
     proposals: SlotProposals,
-    previous: Sentence | None,
 ) -> list[dict[str, str]]:
-    """Render the ``decide`` prompt for one candidate: its sentence, context and options."""
+    """Render the ``decide`` prompt for one candidate: its sentence, region and options.
+
+    Only the slots the model fills are shown (places, actors, claimants); figures and dates
+    are read by the code.
+    """
     triggers = sorted({f"{t.surface} ({t.category})" for t in candidate.triggers})
     counts = [c.surface for c in candidate.casualty_counts]
-    options = render_options(proposals)
+    options = render_options(proposals, DECIDED_SLOTS)
     return prompt.render(
         region=neutralize_delimiters(candidate.sentence.region or "(none)"),
-        previous=neutralize_delimiters(" ".join(previous.text.split())) if previous else "(none)",
         sentence=neutralize_delimiters(" ".join(candidate.sentence.text.split())),
         triggers=neutralize_delimiters(", ".join([*triggers, *counts]) or "(none)"),
         options=neutralize_delimiters(options) if options else "(no options)",
     )
 
 
-def _unique(options: Sequence[FigureOption], counts: str) -> FigureOption | None:
-    offered = [f for f in options if f.offered and f.counts == counts]
-    return offered[0] if len(offered) == 1 else None
+def _figure_for(
+    slot: str, proposals: SlotProposals, place: PlaceOption | None, places: Sequence[PlaceOption]
+) -> str | None:
+    """Return the figure of ``slot`` (killed, wounded, captured) that belongs to this event.
 
-
-def _fill_from_reading(
-    decision: DecidedEvent, proposals: SlotProposals, *, alone: bool
-) -> SlotChoice:
-    """Turn one decided event into a choice.
-
-    When it is the sentence's only event (``alone``), empty slots are filled where the code's
-    reading is certain: the only place the sentence names (else the digest header's), the one
-    figure that counts the killed (wounded, captured). The date words of the sentence are taken
-    when there is exactly one.
+    The code reads what each number counts (the noun beside it); the first such figure of the
+    sentence is the event's. When the sentence holds several events (``places`` are their
+    places), a figure belongs to the event whose place is named nearest to it.
     """
-    place = decision.place
-    if place is None and alone:
-        in_sentence = [p for p in proposals.places if p.origin == "sentence"]
-        fallback: Sequence[PlaceOption] = in_sentence or [
-            p for p in proposals.places if p.origin == "region"
+    figures = [f for f in proposals.figures if f.offered and f.counts == slot]
+    if len(places) > 1 and place is not None:
+        figures = [
+            f for f in figures if min(places, key=lambda p: abs(p.start - f.start)).id == place.id
         ]
+    return figures[0].id if figures else None
+
+
+def _choice(
+    decision: DecidedEvent, proposals: SlotProposals, places: Sequence[PlaceOption]
+) -> SlotChoice:
+    """Turn one decided event into a choice; the code fills what it reads with certainty.
+
+    Place: the model's; if it gave none and the sentence is one event, the only place the
+    sentence names (else the digest header's only place). Figures: by what each number counts
+    (:func:`_figure_for`). Date: the sentence's date words when there is exactly one. Stance:
+    the chosen claimant's attribution verb (نفى denied, زعم claimed ...), else reported.
+    """
+    by_id = proposals.options()
+    place_id = decision.place
+    if place_id is None and len(places) <= 1:
+        in_sentence = [p for p in proposals.places if p.origin == "sentence"]
+        fallback = in_sentence or [p for p in proposals.places if p.origin == "region"]
         if len(fallback) == 1:
-            place = fallback[0].id
-    figures = {}
-    for slot in ("killed", "wounded", "captured"):
-        chosen = getattr(decision, slot)
-        if chosen is None and alone:
-            unique = _unique(proposals.figures, slot)
-            chosen = unique.id if unique is not None else None
-        figures[slot] = chosen
-    date = proposals.dates[0].id if len(proposals.dates) == 1 else None
+            place_id = fallback[0].id
+    found = by_id.get(place_id) if place_id else None
+    place = found if isinstance(found, PlaceOption) else None
     return SlotChoice(
-        place=place,
+        place=place_id,
         attackers=[decision.attacker] if decision.attacker else [],
         targets=[decision.target] if decision.target else [],
-        killed=figures["killed"],
-        wounded=figures["wounded"],
-        captured=figures["captured"],
-        date=date,
+        killed=_figure_for("killed", proposals, place, places),
+        wounded=_figure_for("wounded", proposals, place, places),
+        captured=_figure_for("captured", proposals, place, places),
+        date=proposals.dates[0].id if len(proposals.dates) == 1 else None,
         claimant=decision.claimant,
-        stance=decision.stance,
     )
-
-
-def _english(decision: DecidedEvent) -> dict[str, str]:
-    names = {
-        decision.place: decision.place_en,
-        decision.attacker: decision.attacker_en,
-        decision.target: decision.target_en,
-    }
-    return {k: v.strip() for k, v in names.items() if k and v and v.strip()}
 
 
 def _event_id(article_id: str, sentence: Sentence, sub_type: str, place: str) -> str:
@@ -159,13 +159,16 @@ def build_event(
     decision: DecidedEvent,
     grounder: Grounder,
     *,
-    alone: bool = True,
+    places: Sequence[PlaceOption] = (),
 ) -> Event:
-    """Build the event a decision describes, quoted, grounded and summarised."""
+    """Build the event a decision describes, quoted, grounded and summarised.
+
+    ``places`` are the places of all the events the model saw in this sentence (figures go to
+    the event whose place is named nearest to them).
+    """
     sentence = candidate.sentence
     sub_type = decision.sub_event_type
-    choice = _fill_from_reading(decision, proposals, alone=alone)
-    resolved = resolve_choice(proposals, choice, english=_english(decision))
+    resolved = resolve_choice(proposals, _choice(decision, proposals, places))
     issues = [
         Issue(IssueKind.POINTER, i.describe()) for i in resolved.issues if i.kind != "needs_english"
     ]
@@ -225,19 +228,49 @@ async def decide_candidate(
         previous=(previous.start, previous.end) if previous else None,
         region_ar=sentence.region,
     )
-    messages = decision_messages(prompt, candidate, proposals, previous)
+    messages = decision_messages(prompt, candidate, proposals)
     try:
         result = await llm.complete(LLMRequest(prompt, messages, CandidateDecision))
     except LLMError as e:
         return CandidateOutcome(candidate, (), error=str(e))
-    decided = result.value.events
-    alone = len(decided) == 1
+    by_id = proposals.options()
+    decided = _distinct(result.value.events, by_id)
+    places = [p for d in decided if isinstance(p := by_id.get(d.place or ""), PlaceOption)]
     return CandidateOutcome(
         candidate,
         tuple(
-            build_event(article, candidate, proposals, d, grounder, alone=alone) for d in decided
+            build_event(article, candidate, proposals, d, grounder, places=places) for d in decided
         ),
     )
+
+
+def _distinct(decided: Sequence[DecidedEvent], by_id: Mapping[str, object]) -> list[DecidedEvent]:
+    """Drop an event that repeats an earlier one of the sentence but for its place.
+
+    Small models tend to list one item per offered place. Two events of one sentence count as
+    two when they differ in kind or in who acted on whom, or when both are placed at distinct
+    places the sentence itself names, neither the governorate of the other (strikes on two
+    towns).
+    """
+    kept: list[DecidedEvent] = []
+    for item in decided:
+        if all(_apart(item, k, by_id) for k in kept):
+            kept.append(item)
+    return kept
+
+
+def _apart(a: DecidedEvent, b: DecidedEvent, by_id: Mapping[str, object]) -> bool:
+    if (a.sub_event_type, a.attacker, a.target) != (b.sub_event_type, b.attacker, b.target):
+        return True
+    pa, pb = by_id.get(a.place or ""), by_id.get(b.place or "")
+    if not (isinstance(pa, PlaceOption) and isinstance(pb, PlaceOption)):
+        return False
+    in_sentence = pa.origin == pb.origin == "sentence"
+    overlap = pa.start < pb.end and pb.start < pa.end
+    nested = (pa.name_en is not None and pa.name_en == pb.admin1_en) or (
+        pb.name_en is not None and pb.name_en == pa.admin1_en
+    )
+    return in_sentence and not overlap and not nested
 
 
 def _whole_article(article: Article, sentences: Sequence[Sentence]) -> Chunk:

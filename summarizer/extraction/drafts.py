@@ -43,7 +43,7 @@ __all__ = [
 
 _NAME = 80
 #: Longest option id the decide strategy offers (P12, A3 ...).
-_OPTION_ID = 4
+_OPTION_ID = 3
 #: Most events kept from one chunk's answer (``maxItems`` in the schema the model is given).
 MAX_EVENTS = 8
 _SENTENCE = 240
@@ -235,31 +235,25 @@ class HeadlineDraft(_Draft):
     summary_ar: LongText = Field(max_length=600, description="The same summary in Arabic.")
 
 
-OptionId = Annotated[str, Field(max_length=_OPTION_ID)]
-EnglishName = Annotated[str, _clip(_NAME), Field(max_length=_NAME)]
+PlaceId = Annotated[str, Field(pattern=r"^P[1-9][0-9]?$", max_length=_OPTION_ID)]
+ActorId = Annotated[str, Field(pattern=r"^A[1-9][0-9]?$", max_length=_OPTION_ID)]
+ClaimantId = Annotated[str, Field(pattern=r"^C[1-9][0-9]?$", max_length=_OPTION_ID)]
 
 
 class DecidedEvent(_Draft):
-    """One event the model sees in a candidate sentence: a sub-type and chosen option ids."""
+    """One event the model sees in a candidate sentence: a sub-type and chosen option ids.
+
+    Ids are constrained by pattern to their slot (``P``, ``A``, ``C``), so constrained decoding
+    cannot put an actor in the place slot. Figures, dates and stances are not asked: the code
+    reads them (each offered figure says what it counts; each claimant carries the stance its
+    attribution verb implies).
+    """
 
     sub_event_type: SubEventType = Field(description="The ACLED sub-type.")
-    place: OptionId | None = Field(default=None, description="Place option id, e.g. P1.")
-    attacker: OptionId | None = Field(default=None, description="Actor id that acted.")
-    target: OptionId | None = Field(default=None, description="Actor id that was hit.")
-    killed: OptionId | None = Field(default=None, description="Figure id of the people killed.")
-    wounded: OptionId | None = Field(default=None, description="Figure id of the wounded.")
-    captured: OptionId | None = Field(default=None, description="Figure id of the captured.")
-    claimant: OptionId | None = Field(default=None, description="Claimant id, null: the outlet.")
-    stance: Stance | None = Field(default=None, description="reported, claimed or denied.")
-    place_en: EnglishName | None = Field(
-        default=None, description="English spelling of a chosen place marked (?)."
-    )
-    attacker_en: EnglishName | None = Field(
-        default=None, description="English spelling of a chosen attacker marked (?)."
-    )
-    target_en: EnglishName | None = Field(
-        default=None, description="English spelling of a chosen target marked (?)."
-    )
+    place: PlaceId | None = Field(default=None, description="Place option id, e.g. P1.")
+    attacker: ActorId | None = Field(default=None, description="Actor id that acted.")
+    target: ActorId | None = Field(default=None, description="Actor id that was hit.")
+    claimant: ClaimantId | None = Field(default=None, description="Claimant id; null: the outlet.")
 
 
 class CandidateDecision(_Draft):
@@ -267,9 +261,8 @@ class CandidateDecision(_Draft):
 
     ``events`` is empty when the sentence reports no event on the ground (a statement, opinion,
     plan, forecast or analysis): a rejected candidate costs a handful of tokens. Every slot is an
-    option id the code offered (``P1``, ``A2``, ``F1``, ``C1``) or an enum value; an id that was
-    not offered is dropped with an issue. Only a name the glossary or gazetteer does not know
-    may come with free text: its English spelling.
+    option id the code offered (``P1``, ``A2``, ``C1``) or an enum value; an id that was not
+    offered is dropped with an issue.
     """
 
     events: list[DecidedEvent] = Field(

@@ -44,6 +44,7 @@ from summarizer.text.arabic import normalize
 from summarizer.text.article import Sentence
 
 __all__ = [
+    "ALL_SLOTS",
     "ActorOption",
     "ChoiceIssue",
     "ClaimantOption",
@@ -53,6 +54,7 @@ __all__ = [
     "PlaceOrigin",
     "ResolvedSlots",
     "SlotChoice",
+    "SlotName",
     "SlotProposals",
     "propose_for_sentences",
     "propose_slots",
@@ -493,7 +495,12 @@ _ORIGIN_MARK: dict[PlaceOrigin, str] = {
 }
 
 
-def render_options(proposals: SlotProposals) -> str:
+SlotName = Literal["Places", "Actors", "Figures", "Dates", "Claimants"]
+#: Every slot, in the order the lines are printed.
+ALL_SLOTS: tuple[SlotName, ...] = ("Places", "Actors", "Figures", "Dates", "Claimants")
+
+
+def render_options(proposals: SlotProposals, slots: Sequence[SlotName] = ALL_SLOTS) -> str:
     """Return the offered options as numbered lines, one line per slot (empty slots left out).
 
     Example::
@@ -505,7 +512,8 @@ def render_options(proposals: SlotProposals) -> str:
         Claimants: C1 وكالة أعماق (Amaq News Agency) reported
 
     Figures that count no casualty (``other``) are not offered. ``(?)`` marks a name the
-    glossary or gazetteer does not know.
+    glossary or gazetteer does not know. ``slots`` limits the lines to the slots a prompt asks
+    the model to fill.
     """
     lines = []
     places = [
@@ -530,7 +538,7 @@ def render_options(proposals: SlotProposals) -> str:
         ("Dates", dates),
         ("Claimants", claimants),
     ):
-        if items:
+        if items and label in slots:
             lines.append(f"{label}: " + " | ".join(items))
     return "\n".join(lines)
 
