@@ -1,12 +1,15 @@
 """End-to-end speed of the embedded model on the seeds, against the raw runtime, in one run.
 
-    python bench/local_e2e.py [--seeds seeds/] [--prompt events@2] [--limit N] [--json out.json]
+    python bench/local_e2e.py [--seeds seeds/] [--strategy decide --strategy free]
+                              [--prompt events@2] [--limit N] [--json out.json]
 
 Steps, all on this machine in this process's run:
 
 1. the raw runtime's own speed: ``bench/local_runtime.py`` (in-process ``llama_cpp.Llama``, no
    server, no HTTP, no grammar) -- prompt and generation tokens per second;
-2. ``summarizer brief`` over the seeds on the embedded model with a fresh store (no cache);
+2. ``summarizer brief`` over the seeds on the embedded model with a fresh store (no cache),
+   once per extraction strategy (default: ``decide``, then ``free``), so their wall times are
+   compared in the same run on the same machine (``wall_ratio``: decide / free);
 3. the llama.cpp server's own timing lines (``prompt eval time`` / ``eval time`` per request)
    are read from its log to split the wall time into time inside the runtime and everything else
    (HTTP, JSON, grammar sampling, Python pipeline).
@@ -79,25 +82,16 @@ def server_timings(log: Path) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
-    parser.add_argument("--prompt", action="append", default=[], help="NAME@VERSION pins")
-    parser.add_argument("--limit", type=int, help="only the first N articles")
-    parser.add_argument("--skip-raw", action="store_true", help="do not measure the raw runtime")
-    parser.add_argument("--json", type=Path, help="also write the result here")
-    args = parser.parse_args()
-
-    raw = None if args.skip_raw else raw_runtime()
-    sources = [
-        a.source
-        for a in read_sources([str(args.seeds)], max_chars=10**6)
-        if not isinstance(a, Exception)
-    ][: args.limit]
+def measure(
+    sources: list[str], strategy: str, pins: dict[str, str], raw: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Brief ``sources`` with one strategy on a fresh store; return its timings."""
     with tempfile.TemporaryDirectory() as tmp:
-        pins = dict(p.split("@", 1) for p in args.prompt)
         settings = Settings.from_env(
-            env={}, store_path=Path(tmp) / "store.sqlite3", prompt_overrides=pins
+            env={},
+            store_path=Path(tmp) / "store.sqlite3",
+            prompt_overrides=pins,
+            strategy=strategy,
         )
         logs = settings.cache_dir / "logs"
         before = set(logs.glob("*.log")) if logs.exists() else set()
@@ -108,9 +102,13 @@ def main() -> None:
     server = server_timings(new_logs[-1]) if new_logs else {}
     inside = server.get("prompt_seconds", 0.0) + server.get("generation_seconds", 0.0)
     result: dict[str, Any] = {
+        "strategy": strategy,
         "articles": len(briefing.articles),
         "events": stats.events,
         "events_grounded": stats.events_grounded,
+        "events_with_killed": sum(
+            1 for a in briefing.articles for e in a.events if e.fatalities.killed is not None
+        ),
         "requests": stats.requests,
         "wall_seconds": round(wall, 1),
         "seconds_per_article": round(wall / max(1, len(briefing.articles)), 1),
@@ -133,9 +131,8 @@ def main() -> None:
         # included) and answer length, since speed per token falls as the context grows.
         matched = raw_runtime(
             prompt_tokens=round(stats.prompt_tokens / stats.requests),
-            gen_tokens=round(server["generated_tokens"] / server["requests"]),
+            gen_tokens=max(1, round(server["generated_tokens"] / server["requests"])),
         )
-        result["raw_runtime"] = raw
         result["raw_runtime_matched"] = matched
         for key, raw_key in (
             ("server_prompt_tok_s", "prompt_tokens_per_second"),
@@ -145,6 +142,37 @@ def main() -> None:
                 result[f"{key}_vs_raw"] = round(result[key] / raw[raw_key], 3)
             if key in result and matched.get(raw_key):
                 result[f"{key}_vs_raw_matched"] = round(result[key] / matched[raw_key], 3)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument(
+        "--strategy",
+        action="append",
+        choices=("decide", "free"),
+        help="strategies to run, in order (default: decide, then free)",
+    )
+    parser.add_argument("--prompt", action="append", default=[], help="NAME@VERSION pins")
+    parser.add_argument("--limit", type=int, help="only the first N articles")
+    parser.add_argument("--skip-raw", action="store_true", help="do not measure the raw runtime")
+    parser.add_argument("--json", type=Path, help="also write the result here")
+    args = parser.parse_args()
+
+    raw = None if args.skip_raw else raw_runtime()
+    sources = [
+        a.source
+        for a in read_sources([str(args.seeds)], max_chars=10**6)
+        if not isinstance(a, Exception)
+    ][: args.limit]
+    pins = dict(p.split("@", 1) for p in args.prompt)
+    runs = {s: measure(sources, s, pins, raw) for s in args.strategy or ["decide", "free"]}
+    result: dict[str, Any] = {"raw_runtime": raw, "runs": runs}
+    if "decide" in runs and "free" in runs and runs["free"]["wall_seconds"]:
+        result["wall_ratio"] = round(
+            runs["decide"]["wall_seconds"] / runs["free"]["wall_seconds"], 3
+        )
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

@@ -60,7 +60,7 @@ from summarizer.names.mentions import MentionIndex
 from summarizer.prompts import PromptTemplate, load_prompt
 from summarizer.schema import SCHEMA_VERSION, ArticleSummary, Briefing, Event
 from summarizer.store import Store
-from summarizer.text.arabic import split_sentences
+from summarizer.text.arabic import arabic_ratio, split_sentences
 from summarizer.text.article import Article, Chunk, Sentence
 from summarizer.text.chunking import chunk_article
 
@@ -117,6 +117,12 @@ class SourceOptions:
     outlet: str | None = None
 
 
+#: Share of Arabic letters from which an article is read by the ``decide`` strategy; its
+#: trigger lexicon and slot proposer read Arabic only, so other articles (English reports) are
+#: extracted freely even when ``decide`` is the run's strategy.
+DECIDE_MIN_ARABIC = 0.5
+
+
 @dataclass(frozen=True)
 class _Context:
     settings: Settings
@@ -133,10 +139,18 @@ class _Context:
 
     @property
     def prompts(self) -> list[PromptTemplate]:
-        """Return the prompts this run's strategy uses (stamped on every article)."""
+        """Return every prompt this run may use (the journal key and run record name them).
+
+        Under ``decide``, articles that are not Arabic are still extracted freely.
+        """
+        free = [self.events_prompt, self.headline_prompt]
         if self.decide_prompt is not None and self.title_prompt is not None:
-            return [self.decide_prompt, self.title_prompt]
-        return [self.events_prompt, self.headline_prompt]
+            return [self.decide_prompt, self.title_prompt, *free]
+        return free
+
+    def decides(self, article: Article) -> bool:
+        """Return True when ``article`` is read by the ``decide`` strategy."""
+        return self.strategy == "decide" and arabic_ratio(article.text) >= DECIDE_MIN_ARABIC
 
 
 @functools.cache
@@ -259,6 +273,8 @@ async def summarize_one(
     every chunk (candidate) failed comes back ``status="failed"``.
     """
     sentences = split_sentences(article.text)
+    decides = ctx.decides(article)
+    used = ctx.prompts[:2] if decides else [ctx.events_prompt, ctx.headline_prompt]
     base = ArticleSummary(
         source=article.source,
         article_id=article.article_id,
@@ -266,9 +282,9 @@ async def summarize_one(
         published=article.published,
         headline_ar=sentences[0].text if sentences else "",
         model=ctx.llm.model,
-        prompts=[p.stamp for p in ctx.prompts],
+        prompts=[p.stamp for p in used],
     )
-    if ctx.strategy == "decide":
+    if decides:
         extracted = await _extract_by_decision(article, sentences, ctx, stats, listener, base)
     else:
         extracted = await _extract_freely(article, sentences, ctx, stats, listener, base)
@@ -278,7 +294,7 @@ async def summarize_one(
         events = [ctx.canonicalize(e) for e in events]
     events = dedupe_events(events)
     complete = not failures and not headline_failed
-    if units and len(failures) == units:
+    if units and len(failures) == units:  # every chunk (candidate) failed
         failed = base.model_copy(
             update={"status": "failed", "error": failures[0], "warnings": warnings}
         )

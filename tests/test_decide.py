@@ -212,3 +212,21 @@ async def test_the_pipeline_stamps_the_decide_prompts_and_builds_the_summary_fro
     assert summary.summary_en == summary.events[0].summary_en
     assert sorted(set(llm.prompts())) == ["decide", "title"]
     assert stats.events == 1
+
+
+async def test_an_english_report_is_read_freely_even_under_decide(tmp_path: Any) -> None:
+    source = tmp_path / "en.txt"
+    source.write_text("Five civilians were killed in shelling on Aleppo.", encoding="utf-8")
+
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        if request.prompt.name == "headline":
+            return {"headline_en": "Shelling in Aleppo", "summary_en": "", "summary_ar": ""}
+        return {"events": []}
+
+    llm = FunctionLLM(answer)
+    settings = Settings.from_env(
+        env={}, strategy="decide", store_path=tmp_path / "s.sqlite3", cache_dir=tmp_path
+    )
+    briefing, _ = await arun([str(source)], settings, llm=llm)
+    assert sorted(set(llm.prompts())) == ["events", "headline"]
+    assert [p.name for p in briefing.articles[0].prompts] == ["events", "headline"]
