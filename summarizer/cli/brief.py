@@ -84,7 +84,8 @@ class _Progress:
         if task is not None:
             self.progress.remove_task(task)
         grounded = sum(1 for e in summary.events if e.grounded)
-        counts = f"{len(summary.events)} events, {grounded} grounded"
+        n = len(summary.events)
+        counts = f"{n} event{'' if n == 1 else 's'}, {grounded} grounded"
         if summary.status == "failed":
             line = report_line("error", "red", summary.source, summary.error or "failed")
         elif summary.status == "partial":
