@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -14,10 +15,11 @@ from rich.console import Console
 
 from summarizer.cli.evals import run_eval_command
 from summarizer.cli.main import build_parser, main
+from summarizer.config import Settings
 from summarizer.evals.dataset import Dataset, load_dataset
 from summarizer.evals.history import EvalStore
 from summarizer.evals.oracle import Oracle, oracle_reply
-from summarizer.evals.runner import proposal_index, rescore_run
+from summarizer.evals.runner import proposal_index, rescore_run, run_eval
 from tests.support import FakeOpenAI
 
 DATA = Path(__file__).parent / "data" / "eval"
@@ -177,6 +179,32 @@ def test_rescore_measures_proposal_recall_with_the_runs_glossary(
     assert proposal_index(gone) is None
     assert "proposal recall not re-scored" in caplog.text
     assert "place_proposal_recall" not in rescore_run(replace(run, meta=gone), dataset).metrics
+
+
+def test_decide_oracle_chooses_implicit_single_deaths(
+    fake_openai: FakeOpenAI, workdir: Path
+) -> None:
+    root = Path(__file__).resolve().parent.parent
+    seeds = load_dataset("seeds", root=root)
+    digest = next(c for c in seeds.cases if c.case_id.startswith("004"))
+    dataset = Dataset("seeds", "seeds", (digest,), seeds.sha256)
+    fake_openai.responder = Oracle(dataset)
+    settings = Settings.from_env(
+        env={},
+        base_url=fake_openai.base_url,
+        api_key="sk-oracle",
+        model="oracle",
+        strategy="decide",
+        store_path=workdir / "store.sqlite3",
+        cache_dir=workdir,
+    )
+    run = asyncio.run(run_eval(dataset, settings))
+    recall = run.cases[0].scores["figure_recall"]
+    # «استشهد طفل» and «سقوط شهيد» are offered as "(=1)": a perfect model picks them. The one
+    # left is stated in the event's second evidence sentence, which a decision never sees.
+    assert recall.reason == (
+        "16 of 17 gold figures stated by the matched prediction; 004-04: killed 1 vs None"
+    )
 
 
 def test_unchanged_rerun_and_rescore_make_no_requests(
