@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,11 @@ from rich.console import Console
 
 from summarizer.cli.evals import run_eval_command
 from summarizer.cli.main import build_parser, main
+from summarizer.config import Settings
 from summarizer.evals.dataset import Dataset, load_dataset
+from summarizer.evals.history import EvalStore
 from summarizer.evals.oracle import Oracle, oracle_reply
+from summarizer.evals.runner import proposal_index, rescore_run, run_eval
 from tests.support import FakeOpenAI
 
 DATA = Path(__file__).parent / "data" / "eval"
@@ -103,12 +108,25 @@ def test_oracle_run_scores_perfectly_and_is_stored_and_reported(
         "event_recall",
         "event_precision",
         "figure_accuracy",
+        "figure_recall",
+        "figure_precision",
         "place_accuracy",
         "grounding_rate",
         "evidence_verbatim_rate",
         "schema_valid_rate",
+        "candidate_recall",
+        "place_proposal_recall",
+        "killed_proposal_recall",
+        "claimant_proposal_recall",
     ):
         assert metrics[name]["value"] == 1.0, (name, metrics[name])
+    assert metrics["candidates_per_article"] == {
+        "value": 3.0,
+        "reason": "3 over 1 cases (mean per case)",
+        "hits": 3.0,
+        "total": 1,
+        "kind": "count",
+    }
     with sqlite3.connect(workdir / "store.sqlite3") as db:
         (meta,) = db.execute("SELECT meta FROM eval_runs").fetchone()
         output, usage = db.execute("SELECT output, usage FROM eval_cases").fetchone()
@@ -123,6 +141,70 @@ def test_oracle_run_scores_perfectly_and_is_stored_and_reported(
     assert f"# Eval run {run_id}" in md and "| event_recall | 1.000 |" in md
     assert "every gold event found with every field right" in md
     assert "<h1>Eval run" in page and "<script" not in page
+
+
+def test_a_model_that_never_states_a_figure_scores_zero_figure_recall(
+    fake_openai: FakeOpenAI, dataset: Dataset, workdir: Path
+) -> None:
+    oracle = Oracle(dataset)
+
+    def no_figures(request: dict[str, object]) -> dict[str, object]:
+        answer = oracle(request)
+        for event in answer.get("events", []):
+            assert isinstance(event, dict)
+            event.update(killed=None, wounded=None, captured=None)
+        return answer
+
+    fake_openai.responder = no_figures
+    code, out = _eval(_args(fake_openai, workdir))
+    assert code == 0, out
+    assert re.search(r"figure_recall\s+│\s+0\.000\s+│", out), out
+    metrics = json.loads(_runs(workdir)[0][2])
+    assert metrics["event_recall"]["value"] == 1.0
+    assert metrics["figure_accuracy"]["value"] == pytest.approx(2 / 3)  # null = null is right
+    assert metrics["figure_recall"]["value"] == 0.0
+    assert metrics["figure_precision"]["value"] is None  # it stated none
+
+
+def test_rescore_measures_proposal_recall_with_the_runs_glossary(
+    fake_openai: FakeOpenAI, dataset: Dataset, workdir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_openai.responder = Oracle(dataset)
+    assert _eval(_args(fake_openai, workdir))[0] == 0
+    with EvalStore(workdir / "store.sqlite3") as store:
+        run = store.load(_runs(workdir)[0][0])
+    again = rescore_run(run, dataset)
+    assert again.metrics["place_proposal_recall"] == run.metrics["place_proposal_recall"]
+    gone = {**run.meta, "settings": {"glossary_paths": [str(workdir / "missing.yaml")]}}
+    assert proposal_index(gone) is None
+    assert "proposal recall not re-scored" in caplog.text
+    assert "place_proposal_recall" not in rescore_run(replace(run, meta=gone), dataset).metrics
+
+
+def test_decide_oracle_chooses_implicit_single_deaths(
+    fake_openai: FakeOpenAI, workdir: Path
+) -> None:
+    root = Path(__file__).resolve().parent.parent
+    seeds = load_dataset("seeds", root=root)
+    digest = next(c for c in seeds.cases if c.case_id.startswith("004"))
+    dataset = Dataset("seeds", "seeds", (digest,), seeds.sha256)
+    fake_openai.responder = Oracle(dataset)
+    settings = Settings.from_env(
+        env={},
+        base_url=fake_openai.base_url,
+        api_key="sk-oracle",
+        model="oracle",
+        strategy="decide",
+        store_path=workdir / "store.sqlite3",
+        cache_dir=workdir,
+    )
+    run = asyncio.run(run_eval(dataset, settings))
+    recall = run.cases[0].scores["figure_recall"]
+    # «استشهد طفل» and «سقوط شهيد» are offered as "(=1)": a perfect model picks them. The one
+    # left is stated in the event's second evidence sentence, which a decision never sees.
+    assert recall.reason == (
+        "16 of 17 gold figures stated by the matched prediction; 004-04: killed 1 vs None"
+    )
 
 
 def test_unchanged_rerun_and_rescore_make_no_requests(

@@ -16,6 +16,7 @@ from summarizer.evals.agreement import (
     sub_type_agrees,
 )
 from summarizer.evals.dataset import EvalCase, FakesGold, GoldEvent, SeedGold
+from summarizer.evals.figures import figure_precision, figure_recall
 from summarizer.evals.scorers import (
     Score,
     aggregate,
@@ -222,6 +223,68 @@ def test_field_accuracy_counts_and_lists_misses() -> None:
     assert (score.value, score.hits, score.total) == (0.5, 1, 2)
     assert score.reason.startswith("1 of 2 matched events agree on figure; b: gold k/w/c")
     assert field_accuracy("figure_accuracy", figures_agree, []).value is None
+
+
+# -- honest figures --------------------------------------------------------------------------
+
+
+def test_figure_recall_counts_each_stated_gold_figure_once() -> None:
+    g = [
+        gold("a", fatalities={"killed": 5, "wounded": 2, "qualifier": "exact"}),
+        gold("b", evidence=S2, sub="Armed clash", fatalities={"captured": 3}),
+    ]
+    p = [pred()]  # killed 5, no wounded; nothing for b
+    score = figure_recall(g, p, {0: 0})
+    assert (score.value, score.hits, score.total) == (pytest.approx(1 / 3), 1, 3)
+    assert score.reason == (
+        "1 of 3 gold figures stated by the matched prediction; "
+        "a: wounded 2 vs None; b: captured 3 (event missed)"
+    )
+
+
+def test_figure_recall_is_unmeasured_when_the_gold_states_no_figure() -> None:
+    g = [gold(fatalities={"killed": None, "qualifier": "exact"})]
+    assert figure_recall(g, [pred()], {0: 0}).value is None
+
+
+def test_figure_precision_counts_figures_of_unmatched_predictions_as_wrong() -> None:
+    g = [gold("a")]  # killed 5
+    p = [
+        pred(fatalities=Fatalities(killed=5, wounded=4)),  # wounded 4: gold states none
+        pred(event_id="p2", evidence=S2, fatalities=Fatalities(killed=7)),  # matches no gold
+        pred(event_id="p3", evidence=S2, fatalities=Fatalities()),  # states nothing
+    ]
+    score = figure_precision(g, p, {0: 0})
+    assert (score.value, score.hits, score.total) == (pytest.approx(1 / 3), 1, 3)
+    assert score.reason == (
+        "1 of 3 predicted figures equal the gold's; "
+        "p1: wounded 4 vs gold None; p2: killed 7 (no gold event)"
+    )
+    assert figure_precision(g, [pred(fatalities=Fatalities())], {0: 0}).value is None
+
+
+def test_a_system_that_never_states_a_figure_scores_zero_figure_recall() -> None:
+    no_figures = {"killed": None, "qualifier": "exact"}
+    clash = {"sub": "Armed clash", "place": ("الزارة", "Al-Zara")}
+    g = [
+        gold("a"),  # killed 5
+        gold("b", evidence=S2, fatalities=no_figures, **clash),
+        gold("c", fatalities=no_figures, **clash),
+    ]
+    p = [
+        pred(fatalities=Fatalities()),
+        pred(event_id="p2", evidence=S2, fatalities=Fatalities(), **clash),
+        pred(event_id="p3", fatalities=Fatalities(), **clash),
+    ]
+    scores = score_case(_case(g), ArticleSummary(source="s", article_id="a", events=p))
+    assert scores["event_recall"].value == 1.0
+    # null = null counts as right, so the old metric still looks good ...
+    assert scores["figure_accuracy"].value == pytest.approx(2 / 3)
+    # ... while the honest ones say no stated figure was found, and none was stated.
+    assert scores["figure_recall"] == Score(
+        0.0, "0 of 1 gold figures stated by the matched prediction; a: killed 5 vs None", 0, 1
+    )
+    assert scores["figure_precision"].value is None
 
 
 # -- output checks ---------------------------------------------------------------------------

@@ -22,7 +22,13 @@ from summarizer.evals.dataset import (
     load_fakes,
     load_seeds,
 )
-from summarizer.evals.gate import DEFAULT_MAX_DROP, HEADLINE_METRICS, METRICS, check_gate
+from summarizer.evals.gate import (
+    COUNT_METRICS,
+    DEFAULT_MAX_DROP,
+    HEADLINE_METRICS,
+    METRICS,
+    check_gate,
+)
 from summarizer.evals.history import CaseResult, CaseUsage, EvalRun, EvalStore
 from summarizer.evals.oracle import Oracle, oracle_reply
 from summarizer.evals.report import Comparison, metrics_table, render_html, render_markdown
@@ -30,6 +36,7 @@ from summarizer.evals.runner import common_metrics, rescore_run, run_eval
 from summarizer.evals.scorers import Score, aggregate, match_events, score_case
 
 __all__ = [
+    "COUNT_METRICS",
     "DEFAULT_MAX_DROP",
     "HEADLINE_METRICS",
     "METRICS",

@@ -1,6 +1,8 @@
 """The metric catalogue and the regression gate (pure).
 
-Every quality metric is a share in [0, 1] where higher is better. The gate fails a run when
+Every quality metric (:data:`METRICS`) is a share in [0, 1] where higher is better; the counts
+of :data:`COUNT_METRICS` (means per article) are reported beside them but never gated.
+The gate fails a run when
 
 * ``--fail-under metric=value``: the metric is below ``value`` (or was not measured);
 * ``--max-drop metric=value``: the metric fell more than ``value`` (absolute) below the
@@ -17,9 +19,11 @@ from collections.abc import Mapping, Sequence
 from summarizer.errors import ConfigError
 
 __all__ = [
+    "COUNT_METRICS",
     "DEFAULT_MAX_DROP",
     "HEADLINE_METRICS",
     "METRICS",
+    "REPORT_ORDER",
     "check_gate",
     "parse_thresholds",
 ]
@@ -33,7 +37,9 @@ METRICS: dict[str, str] = {
     "sub_type_accuracy": "matched events with the right ACLED sub-type",
     "place_accuracy": "matched events with the right place",
     "actor_accuracy": "matched events sharing an actor with gold",
-    "figure_accuracy": "matched events with equal killed/wounded/captured",
+    "figure_accuracy": "matched events with equal killed/wounded/captured (null = null counts)",
+    "figure_recall": "figures the gold states (per slot) that the matched prediction states",
+    "figure_precision": "figures the predictions state that equal the gold's (unmatched: wrong)",
     "qualifier_accuracy": "matched events with the right figure qualifier",
     "attribution_accuracy": "matched events with the right source and stance",
     "date_accuracy": "matched events with the right date words",
@@ -42,11 +48,34 @@ METRICS: dict[str, str] = {
     "schema_valid_rate": "cases whose output validated and did not fail",
     "neutral_language_rate": "English summaries without partisan terms",
     "figures_consistency_rate": "event summaries stating the event's own figures",
+    "candidate_recall": "gold events whose evidence is in a candidate sentence",
+    "place_proposal_recall": "gold events whose place is among the proposed places",
+    "killed_proposal_recall": "gold killed figures among the proposed figures",
+    "claimant_proposal_recall": "gold named sources among the proposed claimants",
     "fakes_location_accuracy": "FA-KES: coded governorate among the events' places",
     "fakes_casualty_accuracy": "FA-KES: coded killed total given by the events",
     "fakes_actor_accuracy": "FA-KES: coded perpetrator among the attackers",
     "fakes_sub_type_accuracy": "FA-KES: a sub-type compatible with the cause of death",
 }
+
+#: Counts, shown as their mean per article: what the candidate recall costs.
+COUNT_METRICS: dict[str, str] = {
+    "candidates_per_article": "candidate sentences proposed per article",
+    "sentences_per_article": "sentences per article",
+}
+
+
+def _report_order() -> tuple[str, ...]:
+    order: list[str] = []
+    for name in METRICS:
+        order.append(name)
+        if name == "candidate_recall":
+            order += COUNT_METRICS  # beside the recall they are the price of
+    return tuple(order)
+
+
+#: Every metric, in report order.
+REPORT_ORDER: tuple[str, ...] = _report_order()
 
 #: Metrics held to the default tolerance whenever a baseline is given.
 HEADLINE_METRICS: tuple[str, ...] = (

@@ -164,14 +164,20 @@ _OPTION = re.compile(
     r"(?:^[A-Za-z]+: |\| )([PAFCD]\d+) ([^|(→]+?)(?: \[[a-z]+\])?(?: \(|\s*→| (?=\|)|$)"
 )
 _FIGURE = re.compile(r"\b(F\d+) [^|]*?→ (\w+),")
+#: A figure the proposer reads as one though no number is written (``F2 استشهد طفل (=1) → ...``).
+_IMPLICIT_ONE = re.compile(r"\b(F\d+) [^|(]*\(=1\)")
 
 
 def _options(text: str) -> dict[str, list[tuple[str, str]]]:
     """Return the offered options by slot letter: ``{"P": [("P1", "حي جوبر")], ...}``."""
     found: dict[str, list[tuple[str, str]]] = {"P": [], "A": [], "F": [], "C": [], "D": []}
+    implicit = set(_IMPLICIT_ONE.findall(text))
     for line in text.split("\n"):
         for match in _OPTION.finditer(line):
-            found[match.group(1)[0]].append((match.group(1), match.group(2).strip()))
+            option_id, option_text = match.group(1), match.group(2).strip()
+            if option_id in implicit:  # keep the "(=1)" the text alone does not say
+                option_text += " (=1)"
+            found[option_id[0]].append((option_id, option_text))
     return found
 
 

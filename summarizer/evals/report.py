@@ -24,7 +24,7 @@ from summarizer.schema import Event
 from .agreement import FIELD_CHECKS
 from .corrections import Corrections
 from .dataset import Dataset, GoldEvent
-from .gate import METRICS
+from .gate import COUNT_METRICS, REPORT_ORDER
 from .history import CaseResult, CaseUsage, EvalRun
 from .scorers import Score, match_events
 
@@ -52,14 +52,18 @@ class Comparison:
     """USD per million prompt and completion tokens, for the cost line."""
 
 
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+def _num(value: float | None, *, count: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1f}" if count else f"{value:.3f}"
 
 
-def _delta(now: float | None, before: float | None) -> str:
+def _delta(now: float | None, before: float | None, *, count: bool = False) -> str:
     if now is None or before is None:
         return ""
     d = now - before
+    if count:
+        return "0" if abs(d) < 0.05 else f"{d:+.1f}"
     return "0" if abs(d) < 5e-4 else f"{d:+.3f}"
 
 
@@ -70,18 +74,28 @@ def _cost(usage: CaseUsage, prices: tuple[float, float] | None) -> float | None:
 
 
 def metric_rows(cmp: Comparison) -> list[tuple[str, str, str, str]]:
-    """Return (metric, value, baseline, delta) rows for measured metrics, in catalogue order."""
+    """Return (metric, value, baseline, delta) rows for measured metrics, in catalogue order.
+
+    Shares show three decimals; counts (:data:`~summarizer.evals.gate.COUNT_METRICS`) show
+    their mean per article with one.
+    """
     rows = []
-    for name in METRICS:
+    for name in REPORT_ORDER:
         score = cmp.run.metrics.get(name)
         before = (cmp.baseline_metrics or {}).get(name)
         if score is None and before is None:
             continue
+        count = name in COUNT_METRICS
         now_value = score.value if score else None
         # The delta is computed on the shared cases so a --limit run compares like with like.
         common = (cmp.current_common or {}).get(name)
-        delta = _delta(common.value if common else now_value, before.value if before else None)
-        rows.append((name, _num(now_value), _num(before.value) if before else "", delta))
+        delta = _delta(
+            common.value if common else now_value,
+            before.value if before else None,
+            count=count,
+        )
+        shown_before = _num(before.value, count=count) if before else ""
+        rows.append((name, _num(now_value, count=count), shown_before, delta))
     return rows
 
 
@@ -136,7 +150,8 @@ def metrics_table(cmp: Comparison) -> Table:
     table.add_column("baseline", justify="right")
     table.add_column("Δ", justify="right")
     for name, value, before, delta in metric_rows(cmp):
-        style = "red" if delta.startswith("-") else None
+        # A fall is red for a quality share; a count going down is neither good nor bad.
+        style = "red" if delta.startswith("-") and name not in COUNT_METRICS else None
         table.add_row(name, value, before, delta, style=style)
     table.add_section()
     for label, now, before in usage_rows(cmp):
@@ -227,7 +242,10 @@ def _case_blocks(
         "event_recall",
         "event_precision",
         "figure_accuracy",
+        "figure_recall",
+        "figure_precision",
         "grounding_rate",
+        "candidate_recall",
         "fakes_location_accuracy",
         "fakes_casualty_accuracy",
         "fakes_actor_accuracy",

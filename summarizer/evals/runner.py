@@ -14,8 +14,9 @@ import logging
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -23,7 +24,8 @@ from pydantic import BaseModel, ValidationError
 from summarizer.config import Settings, public_url
 from summarizer.errors import LLMError, SummarizerError
 from summarizer.llm.seam import LLM, Attempt, LLMRequest, LLMResult, LLMWrapper
-from summarizer.names.canonical import glossary_hooks
+from summarizer.names.canonical import glossary_hooks, mention_index
+from summarizer.names.mentions import MentionIndex
 from summarizer.pipeline import summarize_text
 from summarizer.prompts import load_prompt
 from summarizer.schema import ArticleSummary
@@ -33,7 +35,14 @@ from .dataset import Dataset, EvalCase, repo_root
 from .history import CaseResult, CaseUsage, EvalRun
 from .scorers import Score, aggregate, score_case
 
-__all__ = ["CaseCallback", "common_metrics", "git_sha", "rescore_run", "run_eval"]
+__all__ = [
+    "CaseCallback",
+    "common_metrics",
+    "git_sha",
+    "proposal_index",
+    "rescore_run",
+    "run_eval",
+]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
@@ -120,6 +129,24 @@ def _metadata(
     }
 
 
+def proposal_index(meta: Mapping[str, Any]) -> MentionIndex | None:
+    """Return the names a stored run's slot proposer used, to re-score its proposal recall.
+
+    Built from the run's ``glossary`` flag and the ``glossary_paths`` of its stored settings;
+    None (proposal recalls left unmeasured, a warning logged) when a glossary file is gone
+    or invalid.
+    """
+    stored = meta.get("settings") or {}
+    paths = tuple(Path(p) for p in stored.get("glossary_paths") or ())
+    try:
+        return mention_index(
+            Settings(use_glossary=bool(meta.get("glossary", True)), glossary_paths=paths)
+        )
+    except SummarizerError as e:
+        logger.warning("proposal recall not re-scored: %s", e)
+        return None
+
+
 async def _run_case(
     case: EvalCase,
     settings: Settings,
@@ -127,6 +154,7 @@ async def _run_case(
     store: Store,
     limit: asyncio.Semaphore,
     hooks: tuple[Any, Any],
+    index: MentionIndex,
 ) -> CaseResult:
     metered = _MeteredLLM(llm, limit)
     started = time.perf_counter()
@@ -143,9 +171,8 @@ async def _run_case(
     except SummarizerError as e:
         error = f"{type(e).__name__}: {e}"
     usage = metered.usage(time.perf_counter() - started)
-    return CaseResult(
-        case.case_id, case.article.source, output, error, score_case(case, output, error), usage
-    )
+    scores = score_case(case, output, error, index=index)
+    return CaseResult(case.case_id, case.article.source, output, error, scores, usage)
 
 
 async def run_eval(
@@ -179,6 +206,7 @@ async def run_eval(
     if not use_glossary:
         settings = settings.model_copy(update={"use_glossary": False})
     hooks: tuple[Any, Any] = glossary_hooks(settings) if use_glossary else (None, None)
+    index = mention_index(settings)  # what the slot proposer sees, for its recall
     started, clock = time.time(), time.perf_counter()
     async with AsyncExitStack() as stack:
         store = Store(settings.resolved_store_path)
@@ -195,7 +223,7 @@ async def run_eval(
 
         async def one(case: EvalCase) -> CaseResult:
             async with cases_limit:
-                result = await _run_case(case, settings, llm, store, requests_limit, hooks)
+                result = await _run_case(case, settings, llm, store, requests_limit, hooks, index)
             if on_case is not None:
                 on_case(result)
             return result
@@ -224,6 +252,7 @@ def rescore_run(run: EvalRun, dataset: Dataset) -> EvalRun:
         A new run (new id, ``rescored_from`` set) with the original outputs, usage and meta.
     """
     cases: list[CaseResult] = []
+    index = proposal_index(run.meta)
     for stored in run.cases:
         case = dataset.case(stored.case_id)
         if case is None:
@@ -234,7 +263,7 @@ def rescore_run(run: EvalRun, dataset: Dataset) -> EvalRun:
                 dataset.name,
             )
             continue
-        scores = score_case(case, stored.output, stored.error)
+        scores = score_case(case, stored.output, stored.error, index=index)
         cases.append(
             CaseResult(
                 stored.case_id, stored.source, stored.output, stored.error, scores, stored.usage
@@ -272,9 +301,10 @@ def common_metrics(
     only = sorted(set(ours) ^ set(theirs))
     now = aggregate([ours[cid].scores for cid in shared])
     before_cases: list[dict[str, Score]] = []
+    index = proposal_index(baseline.meta)
     for cid in shared:
         case = dataset.case(cid)
         assert case is not None  # filtered above
         stored = theirs[cid]
-        before_cases.append(score_case(case, stored.output, stored.error))
+        before_cases.append(score_case(case, stored.output, stored.error, index=index))
     return now, aggregate(before_cases), only

@@ -3,7 +3,9 @@
 Every scorer returns a :class:`Score`: a value in ``[0, 1]`` (None when there is nothing to
 measure) and a reason a person can read. A score also carries ``hits``/``total`` so a run's
 metric is the *micro* average over all cases (sum of hits over sum of totals), not an average
-of per-article ratios that would let a one-event article weigh as much as a digest.
+of per-article ratios that would let a one-event article weigh as much as a digest. A few
+scores are *counts* (``kind="count"``: ``hits`` is the count, ``total`` is 1 per article), so
+their run value is the mean per article.
 
 **Matching rule** (:func:`match_events`). Gold evidence strings are located in the article
 (:func:`gold_spans`). A predicted event is a *candidate* for a gold event when its evidence span
@@ -23,10 +25,14 @@ from dataclasses import dataclass
 
 from summarizer.extraction.grounding import find_quote
 from summarizer.extraction.neutrality import figures_consistent, non_neutral_terms
+from summarizer.names.mentions import MentionIndex
 from summarizer.schema import ArticleSummary, Event
 
 from .agreement import FIELD_CHECKS, Check, place_agrees
+from .coverage import candidate_scores, proposal_scores
 from .dataset import EvalCase, FakesGold, GoldEvent
+from .figures import figure_precision, figure_recall
+from .score import Score
 
 __all__ = [
     "Match",
@@ -49,21 +55,6 @@ __all__ = [
 ]
 
 Span = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class Score:
-    """One measurement: ``value`` in [0, 1] or None (nothing to measure), and why."""
-
-    value: float | None
-    reason: str
-    hits: float = 0.0
-    total: int = 0
-
-    @classmethod
-    def ratio(cls, hits: float, total: int, reason: str) -> Score:
-        """Return ``hits / total`` (None when ``total`` is 0) with ``reason``."""
-        return cls(hits / total if total else None, reason, hits, total)
 
 
 def _fmt(score: float | None) -> str:
@@ -379,7 +370,11 @@ def fakes_scores(gold: FakesGold, events: Sequence[Event]) -> dict[str, Score]:
 
 
 def score_case(
-    case: EvalCase, output: ArticleSummary | None, error: str | None = None
+    case: EvalCase,
+    output: ArticleSummary | None,
+    error: str | None = None,
+    *,
+    index: MentionIndex | None = None,
 ) -> dict[str, Score]:
     """Return every metric of one case (a missing or failed output predicts no events).
 
@@ -387,6 +382,8 @@ def score_case(
         case: the article and its gold.
         output: the system's output, None when it did not validate or the run raised.
         error: why there is no output.
+        index: the names the slot proposer used in the run; None leaves the proposal recalls
+            (:func:`summarizer.evals.coverage.proposal_scores`) unmeasured.
 
     Returns:
         Metric name -> score; see :data:`summarizer.evals.gate.METRICS` for the names.
@@ -405,6 +402,12 @@ def score_case(
         pairs = [(gold[m.gold], events[m.predicted]) for m in matching.pairs]
         for name, check in FIELD_CHECKS.items():
             scores[name] = field_accuracy(name, check, pairs)
+        by_gold = {m.gold: m.predicted for m in matching.pairs}
+        scores["figure_recall"] = figure_recall(gold, events, by_gold)
+        scores["figure_precision"] = figure_precision(gold, events, by_gold)
+    scores.update(candidate_scores(case))
+    if index is not None:
+        scores.update(proposal_scores(case, index))
     scores["grounding_rate"] = grounding_rate(events)
     scores["evidence_verbatim_rate"] = evidence_verbatim_rate(events, text)
     if ok and output is not None:
@@ -425,7 +428,13 @@ def aggregate(case_scores: Sequence[Mapping[str, Score]]) -> dict[str, Score]:
         parts = [s[name] for s in case_scores if name in s]
         hits = sum(p.hits for p in parts)
         total = sum(p.total for p in parts)
-        result[name] = Score.ratio(hits, total, f"{hits:g} of {total} over {len(parts)} cases")
+        kind = parts[0].kind
+        reason = (
+            f"{hits:g} over {total} cases (mean per case)"
+            if kind == "count"
+            else f"{hits:g} of {total} over {len(parts)} cases"
+        )
+        result[name] = Score.ratio(hits, total, reason, kind)
     if "event_precision" in result:
         result["event_f1"] = f1_score(result["event_precision"].value, result["event_recall"].value)
     return result
