@@ -181,9 +181,7 @@ def test_rescore_measures_proposal_recall_with_the_runs_glossary(
     assert "place_proposal_recall" not in rescore_run(replace(run, meta=gone), dataset).metrics
 
 
-def test_decide_oracle_chooses_implicit_single_deaths(
-    fake_openai: FakeOpenAI, workdir: Path
-) -> None:
+def test_decide_reads_implicit_single_deaths(fake_openai: FakeOpenAI, workdir: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     seeds = load_dataset("seeds", root=root)
     digest = next(c for c in seeds.cases if c.case_id.startswith("004"))
@@ -200,8 +198,9 @@ def test_decide_oracle_chooses_implicit_single_deaths(
     )
     run = asyncio.run(run_eval(dataset, settings))
     recall = run.cases[0].scores["figure_recall"]
-    # «استشهد طفل» and «سقوط شهيد» are offered as "(=1)": a perfect model picks them. The one
-    # left is stated in the event's second evidence sentence, which a decision never sees.
+    # «استشهد طفل» and «سقوط شهيد» are read as 1 killed by the code (the model picks no figure).
+    # The one left is stated in the event's second evidence sentence, which a decision never
+    # sees.
     assert recall.reason == (
         "16 of 17 gold figures stated by the matched prediction; 004-04: killed 1 vs None"
     )
