@@ -262,47 +262,59 @@ def _syria_governorates(frame: Projection) -> list[str]:
 
 
 class _Labels:
-    """Places labels of estimated size, refusing any that leaves the frame or hits another."""
+    """Places labels of estimated size, refusing any that leaves the frame or hits another.
+
+    Country and sea labels also keep off the markers; governorate names may cover a marker, as
+    in the Syria view, since they are drawn over the circles with a halo.
+    """
 
     def __init__(self, frame: Projection) -> None:
         self.frame = frame
         self.boxes: list[tuple[float, float, float, float]] = []
+        self.markers: list[tuple[float, float, float, float]] = []
 
     def block(self, m: Marker) -> None:
-        """Keep labels off a marker."""
-        self.boxes.append((m.x - m.radius, m.y - m.radius, m.x + m.radius, m.y + m.radius))
+        """Keep country and sea labels off a marker."""
+        self.markers.append((m.x - m.radius, m.y - m.radius, m.x + m.radius, m.y + m.radius))
 
-    def place(self, x: float, y: float, text: str, size: float, *, anchor: str) -> bool:
+    def place(
+        self, x: float, y: float, text: str, size: float, *, anchor: str, over_markers: bool
+    ) -> bool:
         """Reserve the box of a label whose baseline starts, ends or centres at ``x``."""
         width, pad = 0.58 * size * len(text), 3.0
         left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
         box = (left - pad, y - size - pad, left + width + pad, y + pad)
         if box[0] < 0 or box[1] < 0 or box[2] > self.frame.width or box[3] > self.frame.height:
             return False
-        if any(
-            box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in self.boxes
-        ):
+        taken = self.boxes if over_markers else self.boxes + self.markers
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
             return False
         self.boxes.append(box)
         return True
 
 
 def _country_label(country: Country, frame: Projection, labels: _Labels) -> str:
+    """Name a country at its label point, or at the middle of its part in the frame."""
     if "(" in country.name:  # de facto entities: named in their tooltip only
         return ""
-    lon, lat = country.label
-    x, y = frame.xy(lat, lon)
     west, south, east, north = country.bbox
     (x0, y0), (x1, y1) = frame.xy(north, west), frame.xy(south, east)
     shown_w = min(x1, frame.width) - max(x0, 0.0)
     shown_h = min(y1, frame.height) - max(y0, 0.0)
     if shown_w < 0.8 * 0.58 * 13 * len(country.name) or shown_h < 14:
         return ""
-    if not labels.place(x, y + 4, country.name, 13, anchor="middle"):
-        return ""
-    return (
-        f"<text class='map-country' x='{x:.1f}' y='{y + 4:.1f}'>{html.escape(country.name)}</text>"
+    middle = (
+        (max(west, frame.west) + min(east, frame.east)) / 2,
+        (max(south, frame.south) + min(north, frame.north)) / 2,
     )
+    for lon, lat in (country.label, middle):
+        if not country.contains(lat, lon):
+            continue
+        x, y = frame.xy(lat, lon)
+        if labels.place(x, y + 4, country.name, 13, anchor="middle", over_markers=False):
+            name = html.escape(country.name)
+            return f"<text class='map-country' x='{x:.1f}' y='{y + 4:.1f}'>{name}</text>"
+    return ""
 
 
 def _region_background(frame: Projection, highlighted: set[str], labels: _Labels) -> list[str]:
@@ -339,7 +351,9 @@ def _region_background(frame: Projection, highlighted: set[str], labels: _Labels
     for name, candidates in _SEA_LABELS:
         for lon, lat in candidates:
             x, y = frame.xy(lat, lon)
-            if frame.contains(lat, lon) and labels.place(x, y, name, 12, anchor="middle"):
+            if frame.contains(lat, lon) and labels.place(
+                x, y, name, 12, anchor="middle", over_markers=False
+            ):
                 parts.append(f"<text class='map-sea' x='{x:.1f}' y='{y:.1f}'>{name}</text>")
                 break
     return parts
@@ -363,7 +377,7 @@ def _region_divisions(frame: Projection, countries: set[str], labels: _Labels) -
             f"<path class='map-centroid' d='M{x - 3:.1f},{y:.1f}h6M{x:.1f},{y - 3:.1f}v6'/>"
         )
         for anchor, dx in (("start", 6), ("end", -6)):
-            if labels.place(x + dx, y + 4, name, 11, anchor=anchor):
+            if labels.place(x + dx, y + 4, name, 11, anchor=anchor, over_markers=True):
                 parts.append(
                     f"<text class='map-gov' x='{x + dx:.1f}' y='{y + 4:.1f}' "
                     f"text-anchor='{anchor}'>{html.escape(name)}</text>"
