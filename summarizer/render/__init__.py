@@ -17,8 +17,10 @@ from summarizer.render.formats import (
 )
 from summarizer.render.geography import (
     REGION_RESOURCE,
+    AnchorKind,
     Country,
     RegionOutline,
+    division_anchors,
     fit_frame,
     region_outline,
 )
@@ -78,6 +80,7 @@ __all__ = [
     "REGION_RESOURCE",
     "UNVERIFIED_HEADING",
     "ActorView",
+    "AnchorKind",
     "Citations",
     "Country",
     "EventMap",
@@ -100,6 +103,7 @@ __all__ = [
     "counts_line",
     "describe_event",
     "describe_unverified",
+    "division_anchors",
     "draw_map",
     "event_views",
     "fit_frame",

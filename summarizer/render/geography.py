@@ -16,6 +16,9 @@ that keeps the SVG readable, inside the region's box.
 The projection is equirectangular, scaled by the cosine of the frame's middle latitude: close
 enough for a locator map from Syria's size (about 800 km) to the whole region (at 8°N-44°N the
 east-west scale is off by up to 20 % at the frame's edges).
+
+:func:`division_anchors` gives the point of every governorate (first-level division) the
+gazetteer places: its centroid in Syria, its capital elsewhere.
 """
 
 from __future__ import annotations
@@ -27,17 +30,22 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
+
+from summarizer.names.gazetteer import Gazetteer
 
 __all__ = [
     "MAP_WIDTH",
     "OUTLINE_RESOURCE",
     "REGION_RESOURCE",
+    "AnchorKind",
     "Country",
     "Projection",
     "RegionOutline",
     "SyriaOutline",
+    "division_anchors",
     "fit_frame",
+    "governorate_centroids",
     "region_outline",
     "syria_outline",
 ]
@@ -58,6 +66,10 @@ FRAME_MARGIN = 1.0
 _MIN_ASPECT, _MAX_ASPECT = 0.5, 0.85
 
 Ring = tuple[tuple[float, float], ...]  # closed, (lon, lat)
+
+#: What a governorate's point is: its centroid (Syria, OpenSyria) or its capital (elsewhere:
+#: the gazetteer copies the capital's GeoNames coordinates).
+AnchorKind = Literal["centroid", "capital"]
 
 
 @dataclass(frozen=True)
@@ -274,3 +286,31 @@ def fit_frame(
     south, north = _shift_inside(south, north, bounds.south, bounds.north)
     west, east = _shift_inside(west, east, bounds.west, bounds.east)
     return Projection(round(west, 2), round(south, 2), round(east, 2), round(north, 2))
+
+
+@cache
+def division_anchors() -> dict[str, tuple[float, float, AnchorKind, str]]:
+    """Return every first-level division with coordinates: name -> (lat, lon, kind, ISO code).
+
+    English governorate names are unique across the gazetteer's countries, so an event's
+    ``region_en`` finds its division without knowing the country.
+    """
+    anchors: dict[str, tuple[float, float, AnchorKind, str]] = {}
+    for p in Gazetteer.load().places:
+        if p.kind == "governorate" and p.latitude is not None and p.longitude is not None:
+            kind: AnchorKind = "centroid" if p.country_iso == "SY" else "capital"
+            anchors.setdefault(p.name_en, (p.latitude, p.longitude, kind, p.country_iso))
+    return anchors
+
+
+def governorate_centroids() -> dict[str, tuple[float, float]]:
+    """Return each Syrian governorate's (latitude, longitude) from the gazetteer, by English name.
+
+    These are the labelled crosses of the Syria view; divisions abroad are anchored by their
+    capital (see :func:`division_anchors`).
+    """
+    return {
+        name: (lat, lon)
+        for name, (lat, lon, kind, _) in division_anchors().items()
+        if kind == "centroid"
+    }

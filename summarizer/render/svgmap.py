@@ -24,17 +24,17 @@ import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
-from summarizer.names.gazetteer import Gazetteer
 from summarizer.render.geography import (
     MAP_WIDTH,
     OUTLINE_RESOURCE,
     Country,
     Projection,
     SyriaOutline,
+    division_anchors,
     fit_frame,
+    governorate_centroids,
     region_outline,
     syria_outline,
 )
@@ -105,30 +105,6 @@ _LABEL_LEFT = frozenset({"Latakia", "Tartus", "Quneitra", "Damascus"})
 _DIVISION_LABEL_SCALE = 45.0
 
 
-def governorate_centroids() -> dict[str, tuple[float, float]]:
-    """Return each Syrian governorate's (latitude, longitude) from the gazetteer, by English name.
-
-    These are the labelled crosses of the Syria view; divisions abroad are anchored by their
-    capital (see :func:`draw_map`).
-    """
-    return {
-        name: (lat, lon)
-        for name, (lat, lon, anchor, _) in _division_anchors().items()
-        if anchor == "centroid"
-    }
-
-
-@cache
-def _division_anchors() -> dict[str, tuple[float, float, MarkerAnchor, str]]:
-    """First-level divisions with coordinates: name -> (lat, lon, anchor kind, country ISO)."""
-    anchors: dict[str, tuple[float, float, MarkerAnchor, str]] = {}
-    for p in Gazetteer.load().places:
-        if p.kind == "governorate" and p.latitude is not None and p.longitude is not None:
-            kind: MarkerAnchor = "centroid" if p.country_iso == "SY" else "capital"
-            anchors.setdefault(p.name_en, (p.latitude, p.longitude, kind, p.country_iso))
-    return anchors
-
-
 @dataclass(frozen=True)
 class Marker:
     """One event circle."""
@@ -169,7 +145,7 @@ Located = tuple[EventView, float, float, MarkerAnchor]
 
 
 def _locate(views: Sequence[EventView]) -> tuple[list[Located], list[EventView]]:
-    anchors = _division_anchors()
+    anchors = division_anchors()
     located: list[Located] = []
     unlocated: list[EventView] = []
     for view in views:
@@ -368,7 +344,7 @@ def _region_divisions(frame: Projection, countries: set[str], labels: _Labels) -
         return []
     region = region_outline()
     parts = []
-    for name, (lat, lon, _, _) in sorted(_division_anchors().items()):
+    for name, (lat, lon, _, _) in sorted(division_anchors().items()):
         home = region.country_at(lat, lon)
         if home is None or home.name not in countries or not frame.contains(lat, lon):
             continue
