@@ -8,6 +8,7 @@ Skipped, with the reason, only where Chromium is not installed; ``.ci/run`` inst
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from summarizer.render import RenderOptions, render_html
 from summarizer.schema import ArticleSummary, Briefing
 from tests.support import chromium
 from tests.test_render import sample_briefing
+from tests.test_svgmap import regional_briefing
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +37,9 @@ HOSTILE = (
 )
 
 
-def hostile_briefing() -> Briefing:
-    briefing = sample_briefing()
+def hostile_briefing(briefing: Briefing | None = None) -> Briefing:
+    """``briefing`` (the sample by default) plus an article made of markup and script."""
+    briefing = briefing or sample_briefing()
     hostile = ArticleSummary(
         source=f"seeds/{HOSTILE}.txt",
         article_id="a-hostile",
@@ -71,8 +74,11 @@ def test_arabic_quotes_render_right_to_left(driver: Any, tmp_path: Path) -> None
     assert english == "ltr"
 
 
-def test_every_located_event_has_a_visible_map_marker(driver: Any, tmp_path: Path) -> None:
-    briefing = sample_briefing()
+@pytest.mark.parametrize("make", [sample_briefing, regional_briefing], ids=["syria", "region"])
+def test_every_located_event_has_a_visible_map_marker(
+    driver: Any, tmp_path: Path, make: Callable[[], Briefing]
+) -> None:
+    briefing = make()  # the region one adds events in Mosul (Iraq) and Aden (Yemen)
     load(driver, tmp_path, render_html(briefing))
     markers = driver.execute_script(
         "return [...document.querySelectorAll('svg.map circle.event')].map(c => {"
@@ -86,6 +92,15 @@ def test_every_located_event_has_a_visible_map_marker(driver: Any, tmp_path: Pat
     }
     assert {cluster for cluster, _ in markers} == located
     assert all(visible for _, visible in markers)
+    # Every marker lies inside the drawn map, none clipped at its edge.
+    clipped = driver.execute_script(
+        "const box = document.querySelector('svg.map').getBoundingClientRect();"
+        "return [...document.querySelectorAll('svg.map circle.event')].filter(c => {"
+        " const r = c.getBoundingClientRect();"
+        " return r.left < box.left || r.right > box.right || r.top < box.top"
+        " || r.bottom > box.bottom; }).map(c => c.dataset.cluster)"
+    )
+    assert clipped == []
     # Each marker links to its event's block on the page.
     targets = driver.execute_script(
         "return [...document.querySelectorAll('svg.map a')].map(a => a.getAttribute('href'))"
@@ -94,8 +109,11 @@ def test_every_located_event_has_a_visible_map_marker(driver: Any, tmp_path: Pat
     assert targets == []
 
 
-def test_no_request_leaves_the_page(driver: Any, tmp_path: Path) -> None:
-    load(driver, tmp_path, render_html(hostile_briefing()))
+@pytest.mark.parametrize("make", [sample_briefing, regional_briefing], ids=["syria", "region"])
+def test_no_request_leaves_the_page(
+    driver: Any, tmp_path: Path, make: Callable[[], Briefing]
+) -> None:
+    load(driver, tmp_path, render_html(hostile_briefing(make())))
     resources = driver.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
     )

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from summarizer.merge import UNPLACED
 from summarizer.names.partisan import PartisanLexicon
 from summarizer.render.options import RenderOptions
-from summarizer.render.svgmap import EVENT_COLOURS, EventMap, draw_map
+from summarizer.render.svgmap import EVENT_COLOURS, EventMap, MarkerAnchor, draw_map
 from summarizer.render.templating import render_template
 from summarizer.render.views import (
     LEGEND,
@@ -70,11 +70,25 @@ def _event_id(view: EventView) -> str:
     return f"ev-{view.cluster.cluster_id}"
 
 
-def _tooltip(view: EventView, approximate: bool) -> str:
+_ANCHOR_NOTES: dict[MarkerAnchor, str] = {
+    "place": "",
+    "centroid": "; drawn at the governorate centroid",
+    "capital": "; drawn at the capital of its governorate",
+}
+
+#: Who placed the governorate anchors, by map view (the footer cites them).
+_ANCHOR_CREDITS = {
+    "syria": "Governorate centroids: OpenSyria data-geography (CC BY 4.0).",
+    "region": "Governorate centroids in Syria: OpenSyria data-geography (CC BY 4.0); "
+    "governorate capitals elsewhere: GeoNames (CC BY 4.0).",
+}
+
+
+def _tooltip(view: EventView, anchor: MarkerAnchor) -> str:
     c = view.cluster
     place = view.place_en + ("" if view.place_verified else MARK)
     reports = len(view.grounded)
-    note = "; drawn at the governorate centroid" if approximate else ""
+    note = _ANCHOR_NOTES[anchor]
     return (
         f"{c.sub_event_type} — {place}, {c.date or 'date not given'}: "
         f"{' '.join(c.summary_en.split())} ({reports} report{'s' if reports != 1 else ''}{note})"
@@ -121,11 +135,17 @@ def _map(event_map: EventMap, w: Writer) -> dict[str, Any]:
     types = sorted({m.view.cluster.event_type for m in event_map.markers})
     return {
         "svg": Markup(event_map.svg),
+        "view": event_map.view,
+        "countries": list(event_map.countries),
+        "golan": event_map.golan,
+        "divisions": event_map.divisions,
+        "anchors_credit": _ANCHOR_CREDITS[event_map.view],
         "types": [(EVENT_COLOURS.get(t, "#333"), t) for t in types],
         "approximate": sum(1 for m in event_map.markers if m.approximate),
         "unlocated_title": f"{UNPLACED}: no governorate known, not on the map",
         "unlocated": _listed(event_map.unlocated, w),
         "outside": _listed(event_map.outside, w),
+        "outside_title": "Outside the mapped region",
         "attribution": event_map.attribution,
     }
 
