@@ -77,15 +77,16 @@ async def decide(text: str, answer: Any) -> tuple[list[Any], FunctionLLM]:
 async def test_a_decision_becomes_a_quoted_grounded_event_built_from_the_chosen_options() -> None:
     def answer(request: LLMRequest[Any]) -> dict[str, Any]:
         if "المفاوضات" in options_of(request):
-            return {"events": []}
+            return {"kind": "statement", "events": []}
         return {
+            "kind": "event",
             "events": [
                 {
                     "sub_event_type": "Shelling/artillery/missile attack",
                     "place": option_id(request, "P", "درعا"),
                     "attacker": option_id(request, "A", "قوات الأسد"),
                 }
-            ]
+            ],
         }
 
     outcomes, llm = await decide(TEXT, answer)
@@ -103,17 +104,21 @@ async def test_a_decision_becomes_a_quoted_grounded_event_built_from_the_chosen_
 
 
 async def test_a_rejected_candidate_costs_one_short_answer_and_no_reask() -> None:
-    outcomes, llm = await decide(TEXT, lambda request: {"events": []})
+    outcomes, llm = await decide(TEXT, lambda request: {"kind": "statement", "events": []})
     assert [e for o in outcomes for e in o.events] == []
     assert len(llm.requests) == len(find_candidates(TEXT))  # one request per candidate, no more
-    assert CandidateDecision().model_dump_json() == '{"events":[]}'
+    rejected = CandidateDecision(kind="statement", events=[])
+    assert rejected.model_dump_json() == '{"kind":"statement","events":[]}'  # a few tokens
 
 
 async def test_an_empty_slot_is_filled_only_where_the_codes_reading_is_certain() -> None:
     def answer(request: LLMRequest[Any]) -> dict[str, Any]:
         if "المفاوضات" in options_of(request):
-            return {"events": []}
-        return {"events": [{"sub_event_type": "Shelling/artillery/missile attack"}]}
+            return {"kind": "statement", "events": []}
+        return {
+            "kind": "event",
+            "events": [{"sub_event_type": "Shelling/artillery/missile attack"}],
+        }
 
     outcomes, _ = await decide(TEXT, answer)
     [event] = [e for o in outcomes for e in o.events]
@@ -125,8 +130,11 @@ async def test_an_empty_slot_is_filled_only_where_the_codes_reading_is_certain()
 async def test_an_option_id_that_was_not_offered_is_dropped_with_an_issue() -> None:
     def answer(request: LLMRequest[Any]) -> dict[str, Any]:
         if "المفاوضات" in options_of(request):
-            return {"events": []}
-        return {"events": [{"sub_event_type": "Armed clash", "attacker": "A9", "place": "P8"}]}
+            return {"kind": "statement", "events": []}
+        return {
+            "kind": "event",
+            "events": [{"sub_event_type": "Armed clash", "attacker": "A9", "place": "P8"}],
+        }
 
     outcomes, _ = await decide(TEXT, answer)
     [event] = [e for o in outcomes for e in o.events]
@@ -141,10 +149,11 @@ async def test_two_events_in_one_sentence_are_kept_apart() -> None:
 
     def answer(request: LLMRequest[Any]) -> dict[str, Any]:
         return {
+            "kind": "event",
             "events": [
                 {"sub_event_type": "Air/drone strike", "place": option_id(request, "P", "خان")},
                 {"sub_event_type": "Air/drone strike", "place": option_id(request, "P", "معرة")},
-            ]
+            ],
         }
 
     outcomes, _ = await decide(text, answer)
@@ -177,7 +186,8 @@ def test_the_decision_schema_is_small_and_bounded() -> None:
     assert item["place"]["anyOf"][0]["pattern"] == "^P[1-9][0-9]?$"  # place ids only
     assert item["attacker"]["anyOf"][0]["pattern"] == "^A[1-9][0-9]?$"
     assert set(item) == {"sub_event_type", "place", "attacker", "target", "claimant"}
-    assert CandidateDecision.model_validate({"events": []}).events == []
+    statement = {"kind": "statement", "events": [{"sub_event_type": "Armed clash"}]}
+    assert CandidateDecision.model_validate(statement).decided == []  # only kind=event counts
 
 
 @pytest.mark.parametrize("backend", ["local", "openai"])
@@ -198,8 +208,11 @@ async def test_the_pipeline_stamps_the_decide_prompts_and_builds_the_summary_fro
         if request.prompt.name == "title":
             return {"headline_en": "Shelling in Daraa"}
         if "المفاوضات" in options_of(request):
-            return {"events": []}
-        return {"events": [{"sub_event_type": "Shelling/artillery/missile attack"}]}
+            return {"kind": "statement", "events": []}
+        return {
+            "kind": "event",
+            "events": [{"sub_event_type": "Shelling/artillery/missile attack"}],
+        }
 
     llm = FunctionLLM(answer)
     settings = Settings.from_env(
@@ -221,7 +234,7 @@ async def test_an_english_report_is_read_freely_even_under_decide(tmp_path: Any)
     def answer(request: LLMRequest[Any]) -> dict[str, Any]:
         if request.prompt.name == "headline":
             return {"headline_en": "Shelling in Aleppo", "summary_en": "", "summary_ar": ""}
-        return {"events": []}
+        return {"kind": "statement", "events": []}
 
     llm = FunctionLLM(answer)
     settings = Settings.from_env(

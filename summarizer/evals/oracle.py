@@ -131,7 +131,7 @@ class Oracle:
         block = _article_block(request)
         found = self._sentence_at(block.strip()) if block else None
         if found is None:
-            return {"events": []}
+            return {"kind": "statement", "events": []}
         indexed, sentence = found
         options = _options(_user_text(request))
         events = []
@@ -139,7 +139,8 @@ class Oracle:
             if span is None or not (sentence.start < span[1] and sentence.end > span[0]):
                 continue
             events.append(_decided(event, options))
-        return {"events": events[:_MAX_DECIDED]}
+        kind = "event" if events else "statement"
+        return {"kind": kind, "events": events[:_MAX_DECIDED]}
 
     def _headline_answer(self, lines: Sequence[str]) -> dict[str, Any]:
         opening = " ".join(lines)

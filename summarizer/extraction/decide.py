@@ -244,7 +244,7 @@ async def decide_candidate(
     except LLMError as e:
         return CandidateOutcome(candidate, (), error=str(e))
     by_id = proposals.options()
-    decided = _distinct(result.value.events, by_id)
+    decided = _distinct(result.value.decided, by_id)
     places = [p for d in decided if isinstance(p := by_id.get(d.place or ""), PlaceOption)]
     return CandidateOutcome(
         candidate,
@@ -255,32 +255,34 @@ async def decide_candidate(
 
 
 def _distinct(decided: Sequence[DecidedEvent], by_id: Mapping[str, object]) -> list[DecidedEvent]:
-    """Drop an event that repeats an earlier one of the sentence but for its place.
+    """Keep the first event, and a further one only when the sentence itself supports it.
 
-    Small models tend to list one item per offered place. Two events of one sentence count as
-    two when they differ in kind or in who acted on whom, or when both are placed at distinct
-    places the sentence itself names, neither the governorate of the other (strikes on two
-    towns).
+    Small models list one item per offered place (the digest header's and the sentence
+    before's included), or invent a second kind of event for the same happening. A further
+    event of one sentence is kept when the sentence itself names its place, and it differs from
+    every kept one in kind or parties, or is placed apart (two towns, neither the governorate
+    of the other).
     """
     kept: list[DecidedEvent] = []
     for item in decided:
-        if all(_apart(item, k, by_id) for k in kept):
+        if not kept or all(_apart(item, k, by_id) for k in kept):
             kept.append(item)
     return kept
 
 
 def _apart(a: DecidedEvent, b: DecidedEvent, by_id: Mapping[str, object]) -> bool:
+    pa, pb = by_id.get(a.place or ""), by_id.get(b.place or "")
+    if not (isinstance(pa, PlaceOption) and pa.origin == "sentence"):
+        return False
     if (a.sub_event_type, a.attacker, a.target) != (b.sub_event_type, b.attacker, b.target):
         return True
-    pa, pb = by_id.get(a.place or ""), by_id.get(b.place or "")
-    if not (isinstance(pa, PlaceOption) and isinstance(pb, PlaceOption)):
+    if not isinstance(pb, PlaceOption):
         return False
-    in_sentence = pa.origin == pb.origin == "sentence"
     overlap = pa.start < pb.end and pb.start < pa.end
     nested = (pa.name_en is not None and pa.name_en == pb.admin1_en) or (
         pb.name_en is not None and pb.name_en == pa.admin1_en
     )
-    return in_sentence and not overlap and not nested
+    return not overlap and not nested
 
 
 def _whole_article(article: Article, sentences: Sequence[Sentence]) -> Chunk:

@@ -38,6 +38,7 @@ __all__ = [
     "DraftEvent",
     "HeadlineDraft",
     "RejectedEvent",
+    "SentenceKind",
     "TitleDraft",
 ]
 
@@ -256,18 +257,32 @@ class DecidedEvent(_Draft):
     claimant: ClaimantId | None = Field(default=None, description="Claimant id; null: the outlet.")
 
 
+#: What a candidate sentence reports; only ``event`` yields events. Asking for the kind first
+#: makes a small model commit to the distinction that matters most before it fills slots.
+SentenceKind = Literal["event", "statement", "plan_or_forecast", "analysis_or_history"]
+
+
 class CandidateDecision(_Draft):
     """The model's decision on one candidate sentence (the ``decide`` strategy).
 
-    ``events`` is empty when the sentence reports no event on the ground (a statement, opinion,
-    plan, forecast or analysis): a rejected candidate costs a handful of tokens. Every slot is an
-    option id the code offered (``P1``, ``A2``, ``C1``) or an enum value; an id that was not
-    offered is dropped with an issue.
+    ``kind`` comes first; ``events`` is empty when the sentence reports no event on the ground (a
+    statement, opinion, plan, forecast or analysis): a rejected candidate costs a handful of tokens.
+    Every slot is an option id the code offered (``P1``, ``A2``, ``C1``) or an enum value; an id
+    that was not offered is dropped with an issue.
     """
 
+    kind: SentenceKind = Field(
+        description="What the sentence reports: an event on the ground that happened, or "
+        "only a statement, a plan or forecast, or analysis or history."
+    )
     events: list[DecidedEvent] = Field(
         default_factory=list, max_length=4, description="Events on the ground, or []."
     )
+
+    @property
+    def decided(self) -> list[DecidedEvent]:
+        """Return the events, none unless the sentence was judged to report an event."""
+        return list(self.events) if self.kind == "event" else []
 
 
 class TitleDraft(_Draft):
