@@ -87,3 +87,15 @@ def test_empty_actor_list_is_filled_from_the_quote_without_roles(canon: Canonica
 
 def test_no_glossary_gives_no_hooks() -> None:
     assert glossary_hooks(Settings.from_env(env={}, use_glossary=False)) == (None, None)
+
+
+def test_a_name_that_resolves_only_abroad_is_not_placed_under_a_syrian_header(
+    canon: Canonicalizer,
+) -> None:
+    # Seed 004's Hama digest names the village الجمالية; the gazetteer knows only the Egyptian
+    # town of that name. Under the حماة header it stays in Hama, unplaced, with the doubt said.
+    location, issues = canon.place(Location(name_ar="الجمالية", name_en="?"), "حماة")
+    assert (location.verified, location.latitude, location.admin1_en) == (False, None, "Hama")
+    assert issues and "outside the digest region" in issues[0]
+    abroad, _ = canon.place(Location(name_ar="الجمالية", name_en="?"), None)
+    assert abroad.verified and abroad.latitude is not None  # no header: the gazetteer's place

@@ -56,17 +56,25 @@ class Canonicalizer:
     def place(self, location: Location, region_ar: str | None) -> tuple[Location, list[str]]:
         """Return the location placed by the gazetteer, and any doubt about it."""
         resolution = self.gazetteer.resolve(location.name_ar) if location.name_ar else None
-        if resolution is not None and resolution.place is not None:
-            return _placed(location, resolution.place), []
+        header = self.gazetteer.resolve(region_ar).place if region_ar else None
         issues = []
+        if resolution is not None and resolution.place is not None:
+            found = resolution.place
+            # Under a digest header of one country, a name that resolves only abroad is most
+            # likely a village the gazetteer lacks (الجمالية under حماة is not the Egyptian
+            # town): reported, not placed in another country.
+            if header is None or found.country_iso == header.country_iso:
+                return _placed(location, found), []
+            issues.append(
+                f"place {location.name_ar!r} resolves to {found.label}, outside the digest "
+                f"region {region_ar!r}; not placed"
+            )
         if resolution is not None and resolution.ambiguous:
             options = ", ".join(c.label for c in resolution.candidates)
             issues.append(f"place {location.name_ar!r} is ambiguous ({options}); not placed")
         # A digest header (e.g. "ديرالزور::") still tells the governorate.
-        if region_ar:
-            region = self.gazetteer.resolve(region_ar)
-            if region.place is not None and region.place.admin1_en:
-                return location.model_copy(update={"admin1_en": region.place.admin1_en}), issues
+        if header is not None and header.admin1_en:
+            return location.model_copy(update={"admin1_en": header.admin1_en}), issues
         return location, issues
 
     def actor(self, actor: Actor) -> Actor:
