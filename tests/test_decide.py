@@ -82,7 +82,7 @@ async def test_a_decision_becomes_a_quoted_grounded_event_built_from_the_chosen_
             "kind": "event",
             "events": [
                 {
-                    "sub_event_type": "Shelling/artillery/missile attack",
+                    "type": option_id(request, "T", "Shelling"),
                     "place": option_id(request, "P", "درعا"),
                     "attacker": option_id(request, "A", "قوات الأسد"),
                 }
@@ -117,7 +117,7 @@ async def test_an_empty_slot_is_filled_only_where_the_codes_reading_is_certain()
             return {"kind": "statement", "events": []}
         return {
             "kind": "event",
-            "events": [{"sub_event_type": "Shelling/artillery/missile attack"}],
+            "events": [{"type": option_id(request, "T", "Shelling")}],
         }
 
     outcomes, _ = await decide(TEXT, answer)
@@ -133,7 +133,7 @@ async def test_an_option_id_that_was_not_offered_is_dropped_with_an_issue() -> N
             return {"kind": "statement", "events": []}
         return {
             "kind": "event",
-            "events": [{"sub_event_type": "Armed clash", "attacker": "A9", "place": "P8"}],
+            "events": [{"type": "T1", "attacker": "A9", "place": "P8"}],
         }
 
     outcomes, _ = await decide(TEXT, answer)
@@ -151,8 +151,8 @@ async def test_two_events_in_one_sentence_are_kept_apart() -> None:
         return {
             "kind": "event",
             "events": [
-                {"sub_event_type": "Air/drone strike", "place": option_id(request, "P", "خان")},
-                {"sub_event_type": "Air/drone strike", "place": option_id(request, "P", "معرة")},
+                {"type": "T1", "place": option_id(request, "P", "خان")},
+                {"type": "T1", "place": option_id(request, "P", "معرة")},
             ],
         }
 
@@ -185,8 +185,9 @@ def test_the_decision_schema_is_small_and_bounded() -> None:
     item = schema["$defs"]["DecidedEvent"]["properties"]
     assert item["place"]["anyOf"][0]["pattern"] == "^P[1-9][0-9]?$"  # place ids only
     assert item["attacker"]["anyOf"][0]["pattern"] == "^A[1-9][0-9]?$"
-    assert set(item) == {"sub_event_type", "place", "attacker", "target", "claimant"}
-    statement = {"kind": "statement", "events": [{"sub_event_type": "Armed clash"}]}
+    assert set(item) == {"type", "place", "attacker", "target", "claimant"}
+    assert item["type"]["pattern"] == "^T[1-9]$"  # sub-types are offered as options too
+    statement = {"kind": "statement", "events": [{"type": "T1"}]}
     assert CandidateDecision.model_validate(statement).decided == []  # only kind=event counts
 
 
@@ -211,7 +212,7 @@ async def test_the_pipeline_stamps_the_decide_prompts_and_builds_the_summary_fro
             return {"kind": "statement", "events": []}
         return {
             "kind": "event",
-            "events": [{"sub_event_type": "Shelling/artillery/missile attack"}],
+            "events": [{"type": option_id(request, "T", "Shelling")}],
         }
 
     llm = FunctionLLM(answer)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from summarizer.extraction.extract import number_sentences
+from summarizer.schema import event_type_of
 from summarizer.text.arabic import normalize, split_sentences
 from summarizer.text.article import Sentence
 from summarizer.text.numbers import numbers_in
@@ -162,7 +163,7 @@ def _user_text(request: dict[str, Any]) -> str:
 
 #: One option of a ``decide`` prompt: its id and its Arabic text (``P1 حي جوبر (Jobar)``).
 _OPTION = re.compile(
-    r"(?:^[A-Za-z]+: |\| )([PAFCD]\d+) ([^|(→]+?)(?: \[[a-z]+\])?(?: \(|\s*→| (?=\|)|$)"
+    r"(?:^[A-Za-z]+: |\| )([TPAFCD]\d+) ([^|(→]+?)(?: \[[a-z]+\])?(?: \(|\s*→| (?=\|)|$)"
 )
 _FIGURE = re.compile(r"\b(F\d+) [^|]*?→ (\w+),")
 #: A figure the proposer reads as one though no number is written (``F2 استشهد طفل (=1) → ...``).
@@ -171,7 +172,14 @@ _IMPLICIT_ONE = re.compile(r"\b(F\d+) [^|(]*\(=1\)")
 
 def _options(text: str) -> dict[str, list[tuple[str, str]]]:
     """Return the offered options by slot letter: ``{"P": [("P1", "حي جوبر")], ...}``."""
-    found: dict[str, list[tuple[str, str]]] = {"P": [], "A": [], "F": [], "C": [], "D": []}
+    found: dict[str, list[tuple[str, str]]] = {
+        "T": [],
+        "P": [],
+        "A": [],
+        "F": [],
+        "C": [],
+        "D": [],
+    }
     implicit = set(_IMPLICIT_ONE.findall(text))
     for line in text.split("\n"):
         for match in _OPTION.finditer(line):
@@ -209,8 +217,11 @@ def _decided(event: GoldEvent, options: dict[str, list[tuple[str, str]]]) -> dic
     place = next((i for i in (_matching(options["P"], p.name_ar) for p in places) if i), None)
     actors = {role: [a for a in event.actors if a.role == role] for role in ("attacker", "target")}
     f, a = event.fatalities, event.attribution
+    types = options["T"]
+    exact = [i for i, text in types if text == event.sub_event_type]
+    same_kind = [i for i, text in types if event_type_of(text) == event.event_type]
     return {
-        "sub_event_type": event.sub_event_type,
+        "type": (exact or same_kind or [types[0][0] if types else "T1"])[0],
         "place": place,
         "attacker": next(
             (i for i in (_matching(options["A"], x.name_ar) for x in actors["attacker"]) if i),

@@ -15,6 +15,7 @@ from summarizer.extraction.decide import (
     CandidateOutcome,
     TitleOutcome,
     ask_title,
+    candidate_types,
     decide_article,
     decision_messages,
 )
@@ -27,6 +28,7 @@ from summarizer.extraction.drafts import (
     DraftEvent,
     HeadlineDraft,
     RejectedEvent,
+    SentenceKind,
     TitleDraft,
 )
 from summarizer.extraction.event_text import (
@@ -106,6 +108,10 @@ from summarizer.extraction.slots import (
     render_options,
     resolve_choice,
 )
+from summarizer.extraction.subtypes import (
+    TYPES_BY_CATEGORY,
+    proposed_types,
+)
 from summarizer.extraction.triggers import (
     TRIGGERS_RESOURCE,
     CasualtyKind,
@@ -127,6 +133,7 @@ __all__ = [
     "QUOTES",
     "SUB_EVENT_TYPES_AR",
     "TRIGGERS_RESOURCE",
+    "TYPES_BY_CATEGORY",
     "ActorOption",
     "ArticleOverview",
     "Candidate",
@@ -157,6 +164,7 @@ __all__ = [
     "PlaceOrigin",
     "RejectedEvent",
     "ResolvedSlots",
+    "SentenceKind",
     "SlotChoice",
     "SlotName",
     "SlotProposals",
@@ -173,6 +181,7 @@ __all__ = [
     "article_overview",
     "ask_title",
     "candidate_recall",
+    "candidate_types",
     "core_offset",
     "decide_article",
     "decision_messages",
@@ -202,6 +211,7 @@ __all__ = [
     "number_sentences",
     "propose_for_sentences",
     "propose_slots",
+    "proposed_types",
     "render_options",
     "resolve_choice",
     "review_summary",

@@ -44,11 +44,12 @@ from summarizer.extraction.slots import (
     render_options,
     resolve_choice,
 )
+from summarizer.extraction.subtypes import proposed_types
 from summarizer.llm.seam import LLM, LLMRequest
 from summarizer.names.hooks import NameHints
 from summarizer.names.mentions import MentionIndex
 from summarizer.prompts import PromptTemplate, neutralize_delimiters
-from summarizer.schema import Actor, Event, Location, event_type_of
+from summarizer.schema import Actor, Event, Location, SubEventType, event_type_of
 from summarizer.text.article import Article, Chunk, Sentence
 from summarizer.text.dates import resolve_date
 from summarizer.text.numbers import numbers_in
@@ -56,7 +57,14 @@ from summarizer.text.numbers import numbers_in
 #: The option lines the model is shown: the slots it fills.
 DECIDED_SLOTS: tuple[SlotName, ...] = ("Places", "Actors", "Claimants")
 
-__all__ = ["CandidateOutcome", "TitleOutcome", "ask_title", "decide_article", "decision_messages"]
+__all__ = [
+    "CandidateOutcome",
+    "TitleOutcome",
+    "ask_title",
+    "candidate_types",
+    "decide_article",
+    "decision_messages",
+]
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,8 @@ def decision_messages(
     """
     triggers = sorted({f"{t.surface} ({t.category})" for t in candidate.triggers})
     counts = [c.surface for c in candidate.casualty_counts]
-    options = render_options(proposals, DECIDED_SLOTS)
+    types = " | ".join(f"T{i} {t}" for i, t in enumerate(candidate_types(candidate), start=1))
+    options = f"Types: {types}\n" + render_options(proposals, DECIDED_SLOTS)
     return prompt.render(
         region=neutralize_delimiters(candidate.sentence.region or "(none)"),
         sentence=neutralize_delimiters(" ".join(candidate.sentence.text.split())),
@@ -157,6 +166,21 @@ def _choice(
     )
 
 
+def candidate_types(candidate: Candidate) -> list[SubEventType]:
+    """Return the sub-types offered for a candidate (``T1`` ...), from its trigger words."""
+    return proposed_types(t.category for t in candidate.triggers)
+
+
+def _sub_type(candidate: Candidate, type_id: str) -> tuple[SubEventType, list[Issue]]:
+    """Return the chosen sub-type; an id that was not offered falls back to the first one."""
+    types = candidate_types(candidate)
+    number = int(type_id[1:]) if type_id[1:].isdigit() else 0
+    if 1 <= number <= len(types):
+        return types[number - 1], []
+    message = f"type: {type_id} was not offered; took {types[0]!r}"
+    return types[0], [Issue(IssueKind.POINTER, message)]
+
+
 def _event_id(article_id: str, sentence: Sentence, sub_type: str, place: str) -> str:
     raw = f"{article_id}:{sentence.start}:{sentence.end}:{sub_type}:{place}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
@@ -177,9 +201,9 @@ def build_event(
     the event whose place is named nearest to them).
     """
     sentence = candidate.sentence
-    sub_type = decision.sub_event_type
+    sub_type, type_issues = _sub_type(candidate, decision.type)
     resolved = resolve_choice(proposals, _choice(decision, proposals, places))
-    issues = [
+    issues = type_issues + [
         Issue(IssueKind.POINTER, i.describe()) for i in resolved.issues if i.kind != "needs_english"
     ]
     when = resolve_date(resolved.date_text_ar, article.published)
@@ -274,7 +298,7 @@ def _apart(a: DecidedEvent, b: DecidedEvent, by_id: Mapping[str, object]) -> boo
     pa, pb = by_id.get(a.place or ""), by_id.get(b.place or "")
     if not (isinstance(pa, PlaceOption) and pa.origin == "sentence"):
         return False
-    if (a.sub_event_type, a.attacker, a.target) != (b.sub_event_type, b.attacker, b.target):
+    if (a.type, a.attacker, a.target) != (b.type, b.attacker, b.target):
         return True
     if not isinstance(pb, PlaceOption):
         return False

@@ -236,21 +236,22 @@ class HeadlineDraft(_Draft):
     summary_ar: LongText = Field(max_length=600, description="The same summary in Arabic.")
 
 
+TypeId = Annotated[str, Field(pattern=r"^T[1-9]$", max_length=2)]
 PlaceId = Annotated[str, Field(pattern=r"^P[1-9][0-9]?$", max_length=_OPTION_ID)]
 ActorId = Annotated[str, Field(pattern=r"^A[1-9][0-9]?$", max_length=_OPTION_ID)]
 ClaimantId = Annotated[str, Field(pattern=r"^C[1-9][0-9]?$", max_length=_OPTION_ID)]
 
 
 class DecidedEvent(_Draft):
-    """One event the model sees in a candidate sentence: a sub-type and chosen option ids.
+    """One event the model sees in a candidate sentence: chosen option ids only.
 
-    Ids are constrained by pattern to their slot (``P``, ``A``, ``C``), so constrained decoding
-    cannot put an actor in the place slot. Figures, dates and stances are not asked: the code
-    reads them (each offered figure says what it counts; each claimant carries the stance its
+    Ids are constrained by pattern to their slot (``T``, ``P``, ``A``, ``C``), so constrained
+    decoding cannot put an actor in the place slot. Figures, dates and stances are not asked: the
+    code reads them (each offered figure says what it counts; each claimant carries the stance its
     attribution verb implies).
     """
 
-    sub_event_type: SubEventType = Field(description="The ACLED sub-type.")
+    type: TypeId = Field(description="Sub-type option id, e.g. T1.")
     place: PlaceId | None = Field(default=None, description="Place option id, e.g. P1.")
     attacker: ActorId | None = Field(default=None, description="Actor id that acted.")
     target: ActorId | None = Field(default=None, description="Actor id that was hit.")
