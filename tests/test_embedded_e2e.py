@@ -34,8 +34,15 @@ def _missing() -> str | None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
-def test_embedded_model_summarizes_a_short_article(tmp_path: Path) -> None:
-    settings = Settings.from_env(env={}, store_path=tmp_path / "store.sqlite3")
+@pytest.mark.parametrize(
+    ("strategy", "prompts"),
+    [(None, ["decide", "title"]), ("free", ["events", "headline"])],
+    ids=["default-decide", "free"],
+)
+def test_embedded_model_summarizes_a_short_article(
+    tmp_path: Path, strategy: str | None, prompts: list[str]
+) -> None:
+    settings = Settings.from_env(env={}, store_path=tmp_path / "store.sqlite3", strategy=strategy)
     assert settings.backend == "local"
     summary = summarize_article(ARTICLE, source="short.txt", settings=settings)
 
@@ -43,7 +50,7 @@ def test_embedded_model_summarizes_a_short_article(tmp_path: Path) -> None:
     assert summary.model and summary.model.startswith("local:")
     assert summary.headline_ar and summary.headline_ar in ARTICLE
     assert summary.headline_en.strip()
-    assert [p.name for p in summary.prompts] == ["events", "headline"]
+    assert [p.name for p in summary.prompts] == prompts
     assert summary.events, "the model found no event in two plain event sentences"
     for event in summary.events:
         assert ARTICLE[event.evidence_start : event.evidence_end] == event.evidence_ar
