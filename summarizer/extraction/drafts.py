@@ -64,7 +64,7 @@ HeadlineText = Annotated[str, _clip(200)]
 
 
 def _copy_json(value: Any) -> Any:
-    """Copy a JSON-shaped value (dicts, lists, scalars); several times faster than deepcopy."""
+    """Copy a JSON-shaped value (dicts, lists, scalars), without deepcopy's memo bookkeeping."""
     if isinstance(value, dict):
         return {k: _copy_json(v) for k, v in value.items()}
     if isinstance(value, list):
