@@ -3,7 +3,7 @@
 The model answers with :class:`~summarizer.extraction.drafts.ChunkDraft`: sentence numbers plus
 fields.
 This module turns each draft into a public :class:`~summarizer.schema.Event` -- quoting the
-pointed sentences verbatim from the article -- grounds it (:mod:`~summarizer.extraction.grounding`), and re-asks the
+pointed sentences verbatim from the article -- grounds it (``grounding``), and re-asks the
 model with the reasons when something is not grounded (bounded by
 ``Settings.max_grounding_reasks``). Events that still fail are kept, ``grounded=False``, with the
 reasons in ``issues``.
