@@ -1,6 +1,7 @@
 """``OpenAILLM``: any OpenAI-compatible endpoint through ``openai`` + ``instructor`` + ``tenacity``.
 
-The only module that imports the three. Retry layering is described in ``llm.seam``; here it
+With :mod:`summarizer.llm.compat` (where it goes beyond their public API), the only
+module that imports them. Retry layering is described in ``llm.seam``; here it
 is implemented: the ``openai`` client never retries; ``tenacity`` retries transport failures
 around each single HTTP request, *inside* instructor's validation re-ask loop, against one
 transport budget per model call (so a re-ask never gets a fresh one); every HTTP request is
@@ -347,10 +348,6 @@ class OpenAILLM:
             create=instructor.patch(create=self._post_chat_completion, mode=self._instructor_mode),
             mode=self._instructor_mode,
         )
-        try:
-            compat.install()
-        except compat.CompatError as e:  # a newer instructor: correct, only slower
-            logger.warning("%s; continuing without the workaround", e)
 
     @property
     def model(self) -> str:
