@@ -203,8 +203,8 @@ async def test_identity_hashes_endpoint_without_the_key(fake_openai: FakeOpenAI)
 
 @pytest.mark.parametrize("mode", ["json", "json_schema", "tools", "grammar"])
 async def test_requests_equal_the_sdks_own_create(fake_openai: FakeOpenAI, mode: str) -> None:
-    # OpenAILLM posts through client.post, skipping chat.completions.create's TypedDict
-    # transform; the server must see the same request as through the SDK's own method.
+    # OpenAILLM posts through compat.post_chat_completion (the SDK's generic client.post), not
+    # chat.completions.create; the server must see the same request as through create.
     import instructor
     import openai
 

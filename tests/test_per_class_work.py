@@ -1,21 +1,15 @@
 """Work that depends only on a response model's class is done once per class, not per request.
 
-These keep the client's CPU per request low (``bench/throughput.py``) without changing what is
-sent or how answers are validated.
+They must not change what is sent or how answers are validated. Instructor's own per-class
+check is wrapped in ``summarizer.llm.compat`` (``tests/test_compat.py``).
 """
 
 from __future__ import annotations
 
-import importlib
-
 import instructor
-import pytest
-from instructor.v2.validation.async_validators import async_field_validator
-from pydantic import BaseModel
 
 from summarizer.extraction.drafts import ChunkDraft, HeadlineDraft
 from summarizer.extraction.extract import names_in
-from summarizer.llm import compat
 from summarizer.llm.openai_backend import OpenAILLM, response_model_for_instructor
 from summarizer.llm.seam import LLMRequest
 from summarizer.prompts import PromptTemplate
@@ -61,47 +55,6 @@ async def test_answers_validate_through_the_wrapper(fake_openai: FakeOpenAI) -> 
     assert isinstance(result.value, ChunkDraft)
     assert result.value.events == []
     await llm.aclose()
-
-
-class _WithAsyncValidator(BaseModel):
-    name: str
-
-    @async_field_validator("name")
-    async def check(self, value: str) -> None:  # pragma: no cover - never run
-        return None
-
-
-def _bound_checks() -> list[object]:
-    return [importlib.import_module(module).reject_async_validators for module in compat._MODULES]
-
-
-def test_async_validator_check_is_installed_everywhere_instructor_looks() -> None:
-    assert compat.install()
-    assert compat.install()  # idempotent
-    checks = _bound_checks()
-    assert all(hasattr(check, "__wrapped__") for check in checks)
-    assert len({id(check) for check in checks}) == 1
-
-
-def test_a_rejected_model_keeps_being_rejected() -> None:
-    compat.install()
-    check = _bound_checks()[0]
-    for _ in range(2):
-        with pytest.raises(ValueError, match="async validators are not supported"):
-            check(_WithAsyncValidator)  # type: ignore[operator]
-
-
-def test_a_passing_model_is_walked_once() -> None:
-    walks: list[object] = []
-
-    def counting(model: object) -> None:
-        walks.append(model)
-
-    check = compat._once(counting)
-    for _ in range(3):
-        check(ChunkDraft)
-    check(list[ChunkDraft])
-    assert walks == [ChunkDraft, list[ChunkDraft]]
 
 
 def test_names_in_asks_per_sentence_and_lists_each_pair_once() -> None:

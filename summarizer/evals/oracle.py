@@ -56,7 +56,7 @@ def _prompt_lines(sentences: Sequence[Sentence]) -> tuple[str, ...]:
 
 
 class Oracle:
-    """A responder for ``tests.fakeopenai.FakeOpenAI``: ``FakeOpenAI(responder=Oracle(ds))``."""
+    """A responder for ``tests.support.FakeOpenAI``: ``FakeOpenAI(responder=Oracle(ds))``."""
 
     def __init__(self, dataset: Dataset) -> None:
         """Index every seed case of ``dataset`` by the sentences the prompt will show."""

@@ -65,7 +65,7 @@ HeadlineText = Annotated[str, _clip(200)]
 
 
 def _copy_json(value: Any) -> Any:
-    """Copy a JSON-shaped value (dicts, lists, scalars); several times faster than deepcopy."""
+    """Copy a JSON-shaped value (dicts, lists, scalars), without deepcopy's memo bookkeeping."""
     if isinstance(value, dict):
         return {k: _copy_json(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -90,9 +90,11 @@ class _Draft(BaseModel):
     ) -> dict[str, Any]:
         """Return pydantic's JSON schema, built once per class and arguments.
 
-        pydantic rebuilds the schema on every call and instructor asks for it on every request;
-        for a small model on a fast endpoint that was the largest client-side cost. Each caller
-        gets its own copy, so mutating it cannot change the next request.
+        pydantic rebuilds the schema on every call, and instructor asks for it on every request
+        (it is part of the prompt); a draft class never changes, so its schema is built once.
+        Each caller gets its own copy, so mutating it cannot change the next request. Only
+        reused when instructor is handed the same class each time
+        (:func:`summarizer.llm.openai_backend.response_model_for_instructor`).
         """
         key = (cls, by_alias, ref_template, schema_generator, mode, union_format)
         if key not in _Draft._schemas:

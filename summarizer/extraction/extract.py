@@ -1,9 +1,9 @@
-"""Chunk -> grounded events, and article opening -> headline; the only caller of ``llm.py``.
+"""Chunk -> grounded events, and article opening -> headline, asked through the model seam.
 
 The model answers with :class:`~summarizer.extraction.drafts.ChunkDraft`: sentence numbers plus
 fields.
 This module turns each draft into a public :class:`~summarizer.schema.Event` -- quoting the
-pointed sentences verbatim from the article -- grounds it (``grounding.py``), and re-asks the
+pointed sentences verbatim from the article -- grounds it (``grounding``), and re-asks the
 model with the reasons when something is not grounded (bounded by
 ``Settings.max_grounding_reasks``). Events that still fail are kept, ``grounded=False``, with the
 reasons in ``issues``.

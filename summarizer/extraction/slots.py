@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 PlaceOrigin = Literal["sentence", "previous", "region"]
-#: Glossary kinds that report events rather than take part in them (as in canonical.py).
+#: Glossary kinds that report events rather than take part in them (as in names/canonical.py).
 _SOURCE_KINDS: frozenset[ActorKind] = frozenset({"source_agency", "monitor"})
 
 

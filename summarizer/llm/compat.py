@@ -1,60 +1,47 @@
-"""Run instructor's per-class safety check once per response model instead of on every call.
+"""Every place summarizer relies on ``openai`` or ``instructor`` beyond their usual API.
 
-instructor 1.17 calls ``reject_async_validators(response_model)`` about five times per
-request; each call walks the model's whole type tree (every field, base class and annotation)
-to refuse models that carry instructor's async validators. The answer depends only on the class,
-and our response models are fixed classes, so on a fast endpoint the repeated walk was about a
-fifth of the client's CPU per request (``bench/throughput.py``).
+An item is here only while ``bench/throughput.py`` shows it matters at 200 ms latency (the A/B
+runs are in ``bench/README.md``); otherwise the code uses the libraries' plain API. Nothing here
+patches a library: each item is a function the backend calls, so importing this module changes
+nothing, and ``tests/test_compat.py`` fails, naming the symbol, when a library moves what it uses.
 
-:func:`install` wraps the check so that a class that passed once is not walked again. A class
-that fails is never remembered, so it keeps failing with instructor's own message. If a future
-instructor moves or renames the check, nothing is patched and behaviour is unchanged.
+* :func:`post_chat_completion` sends the body instructor built with the SDK's generic
+  ``client.post`` instead of ``client.chat.completions.create``. ``create`` runs every call's
+  ~40 parameters through a recursive ``TypedDict`` transform, which leaves the plain JSON that
+  instructor builds unchanged; the request on the wire is the same (auth, headers, errors and the
+  parsed ``ChatCompletion``; ``tests/test_llm.py::test_requests_equal_the_sdks_own_create``).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
-_CHECK = "reject_async_validators"
-#: The module that defines the check, then the modules that bound it by name at import time.
-_MODULES = ("instructor.v2.validation.async_validators", "instructor.v2.core.patch")
+import openai
+from openai.types.chat import ChatCompletion
+
+__all__ = ["CHAT_COMPLETIONS_PATH", "post_chat_completion"]
+
+#: The endpoint ``chat.completions.create`` posts to, relative to the client's base URL.
+CHAT_COMPLETIONS_PATH = "/chat/completions"
 
 
-def _once(check: Callable[[Any], None]) -> Callable[[Any], None]:
-    passed: set[object] = set()
+async def post_chat_completion(
+    client: openai.AsyncOpenAI, body: Mapping[str, Any], *, headers: Mapping[str, str]
+) -> ChatCompletion:
+    """POST ``body`` to ``/chat/completions``: what ``chat.completions.create(**body)`` sends.
 
-    def check_once(response_model: Any) -> None:
-        try:
-            if response_model in passed:
-                return
-        except TypeError:  # an unhashable annotation: just run the check
-            check(response_model)
-            return
-        check(response_model)
-        passed.add(response_model)
+    Args:
+        client: the SDK client (its auth, base URL, timeout and HTTP transport are used).
+        body: the JSON body, exactly as instructor built it (``extra_body`` merged in).
+        headers: extra request headers (as ``create``'s ``extra_headers``).
 
-    check_once.__wrapped__ = check  # type: ignore[attr-defined]
-    return check_once
-
-
-def install() -> bool:
-    """Wrap instructor's check where it is looked up; return whether it was found.
-
-    Idempotent: a second call finds the wrapper already in place.
+    Returns:
+        The parsed answer; errors are the SDK's own (``openai.APIStatusError`` ...).
     """
-    try:
-        modules = [importlib.import_module(name) for name in _MODULES]
-    except ImportError:
-        return False
-    original = getattr(modules[0], _CHECK, None)
-    if original is None:
-        return False
-    if hasattr(original, "__wrapped__"):
-        return True
-    wrapped = _once(original)
-    for module in modules:
-        if getattr(module, _CHECK, None) is original:
-            setattr(module, _CHECK, wrapped)
-    return True
+    return await client.post(
+        CHAT_COMPLETIONS_PATH,
+        cast_to=ChatCompletion,
+        body=dict(body),
+        options={"headers": dict(headers)},
+    )

@@ -224,7 +224,7 @@ class LocalServer:
             "--n_threads", str(self.n_threads),
             "--n_threads_batch", str(self.n_threads),
             # Logits only for the last token: the default (True) computes the 152k-wide
-            # output layer for every prompt token, ~15% of prompt time and 300 MB of buffers.
+            # output layer for every prompt token, which nothing reads, and buffers it.
             "--logits_all", "False",
             # The default mlock pins all 1.1 GB up front and fails under a low RLIMIT_MEMLOCK.
             "--use_mlock", "False",

@@ -1,6 +1,7 @@
 """``OpenAILLM``: any OpenAI-compatible endpoint through ``openai`` + ``instructor`` + ``tenacity``.
 
-The only module that imports the three. Retry layering is described in ``llm.seam``; here it
+With :mod:`summarizer.llm.compat` (where it goes beyond their public API), the only
+module that imports them. Retry layering is described in ``llm.seam``; here it
 is implemented: the ``openai`` client never retries; ``tenacity`` retries transport failures
 around each single HTTP request, *inside* instructor's validation re-ask loop, against one
 transport budget per model call (so a re-ask never gets a fresh one); every HTTP request is
@@ -80,9 +81,10 @@ def response_model_for_instructor(model: type[T]) -> type[T]:
     """Return ``model`` wrapped as instructor's ``ResponseSchema``, once per class.
 
     Given a plain pydantic class, instructor builds a fresh ``ResponseSchema`` subclass on every
-    call and so can never reuse that class's JSON schema; the two were most of the client's CPU
-    per request. A class wrapped once keeps its schema (see ``draft._Draft``). Answers are
-    instances of the wrapper, a subclass of ``model``.
+    call, so nothing computed for a class (its JSON schema, see
+    :meth:`summarizer.extraction.drafts._Draft.model_json_schema`) could be reused across
+    requests. The wrapper is instructor's public ``instructor.response_schema``; answers are
+    instances of it, a subclass of ``model``. Kept for its measured cost: ``bench/README.md``.
     """
     if model not in _response_models:
         _response_models[model] = instructor.response_schema(model)
@@ -184,8 +186,9 @@ class _AttemptRecorder:
     """Collects one Attempt per HTTP request through instructor's hooks.
 
     The request's start is marked by ``OpenAILLM._post_chat_completion`` (through
-    :data:`_RECORDER`), not by instructor's ``completion:kwargs`` hook: instructor checks a
-    handler's signature against the request on every emit of that hook (~3 % of the CPU).
+    :data:`_RECORDER`), not by instructor's ``completion:kwargs`` hook: instructor binds a
+    handler's signature to the whole request on every emit of that hook, and the start is
+    known here anyway.
     """
 
     redact: Redactor
@@ -331,7 +334,7 @@ class OpenAILLM:
             timeout=timeout_seconds,
             max_retries=0,
             # aiohttp's C HTTP parser under the same httpx interface (the SDK's `aiohttp`
-            # extra): ~9 % less pipeline CPU than httpx's pure-Python transport.
+            # extra) instead of httpx's pure-Python transport: less CPU per request.
             http_client=openai.DefaultAioHttpClient(),
         )
         self._instructor_mode = {
@@ -345,7 +348,6 @@ class OpenAILLM:
             create=instructor.patch(create=self._post_chat_completion, mode=self._instructor_mode),
             mode=self._instructor_mode,
         )
-        compat.install()
 
     @property
     def model(self) -> str:
@@ -379,10 +381,8 @@ class OpenAILLM:
     ) -> ChatCompletion:
         """POST ``body`` to ``/chat/completions``, retrying transport failures within budget.
 
-        The request is the one ``client.chat.completions.create(**body)`` sends (same auth,
-        headers, errors and parsed ``ChatCompletion``), without that method's recursive
-        ``TypedDict`` transform of all its ~40 parameters, which cost ~13 % of the pipeline's
-        CPU and leaves the plain-JSON bodies instructor builds unchanged (tested).
+        The request is the one ``client.chat.completions.create(**body)`` sends, posted
+        through :func:`summarizer.llm.compat.post_chat_completion`.
 
         Transport failures are retried here, below instructor's re-ask loop, against the
         budget of the whole model call (``_AttemptRecorder.transport_failures``), so a re-ask
@@ -423,11 +423,8 @@ class OpenAILLM:
                     raise _EndpointDown(self._breaker.reason or "cannot connect")
                 recorder.started = time.perf_counter()
                 try:
-                    response = await self._client.post(
-                        "/chat/completions",
-                        cast_to=ChatCompletion,
-                        body=payload,
-                        options={"headers": {PROMPT_HEADER: recorder.label}},
+                    response = await compat.post_chat_completion(
+                        self._client, payload, headers={PROMPT_HEADER: recorder.label}
                     )
                 except ValueError as e:  # json.JSONDecodeError: the body was cut off
                     failure = _UnreadableBody(f"response body is not JSON ({e})")

@@ -19,7 +19,8 @@ Adaptive backoff (AIMD). When a call saw an HTTP 429, the limiter's *factor* hal
 counts once). Every :data:`RECOVERY_SECONDS` without a 429 it grows back by
 :data:`RECOVERY_STEP`, up to 1. The factor scales the refill rates and the concurrency gate
 (``max(1, floor(concurrency * factor))``), so a throttled run slows down at once and speeds up
-gradually. The retry of the 429'd request itself is ``openai_llm.py``'s job (honouring Retry-After).
+gradually. The retry of the 429'd request itself is ``openai_backend``'s job (honouring
+Retry-After).
 """
 
 from __future__ import annotations

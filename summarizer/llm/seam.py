@@ -104,17 +104,9 @@ def attempt_cost(attempt: Attempt, price: Price | None) -> float | None:
     return (attempt.prompt_tokens * price[0] + attempt.completion_tokens * price[1]) / 1_000_000
 
 
-_schemas: dict[type[BaseModel], dict[str, Any]] = {}
-
-
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """Return ``model``'s JSON schema, computed once per class (pydantic rebuilds it each call).
-
-    The dict is shared: read it, never mutate it.
-    """
-    if model not in _schemas:
-        _schemas[model] = model.model_json_schema()
-    return _schemas[model]
+    """Return ``model``'s JSON schema, as sent to the model (a fresh dict: the caller's own)."""
+    return model.model_json_schema()
 
 
 @functools.cache
