@@ -115,7 +115,7 @@ def _figure_for(
 
     The code reads what each number counts (the noun beside it); the first such figure of the
     sentence is the event's. When the sentence holds several events (``places`` are their
-    places), a figure belongs to the event whose place is named last before it (:func:`_owner`).
+    places), a figure belongs to the first event placed before it (:func:`_owner`).
     """
     figures = [f for f in proposals.figures if f.offered and f.counts == slot]
     if len(places) > 1 and place is not None:
@@ -126,12 +126,14 @@ def _figure_for(
 def _owner(offset: int, places: Sequence[PlaceOption]) -> PlaceOption:
     """Return the event place a figure at ``offset`` belongs to.
 
-    A toll follows the account of its event ("... على طلف، ما أدى لسقوط شهيد"): the last place
-    named before the figure owns it; a figure before every place goes to the nearest one.
+    A toll follows the account of its event: the first event placed before the figure owns it
+    (a small model's extra items are usually later places of the same account, so the last
+    place before the toll would steal it: measured on the seeds with cached answers, figure
+    recall 0.46 -> 0.50); a figure before every place goes to the nearest one.
     """
     before = [p for p in places if p.start < offset]
     if before:
-        return max(before, key=lambda p: p.start)
+        return min(before, key=lambda p: p.start)
     return min(places, key=lambda p: abs(p.start - offset))
 
 
