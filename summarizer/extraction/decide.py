@@ -96,14 +96,11 @@ def decision_messages(
     Only the slots the model fills are shown (places, actors, claimants); figures and dates
     are read by the code.
     """
-    triggers = sorted({f"{t.surface} ({t.category})" for t in candidate.triggers})
-    counts = [c.surface for c in candidate.casualty_counts]
     types = " | ".join(f"T{i} {t}" for i, t in enumerate(candidate_types(candidate), start=1))
     options = f"Types: {types}\n" + render_options(proposals, DECIDED_SLOTS)
     return prompt.render(
         region=neutralize_delimiters(candidate.sentence.region or "(none)"),
         sentence=neutralize_delimiters(" ".join(candidate.sentence.text.split())),
-        triggers=neutralize_delimiters(", ".join([*triggers, *counts]) or "(none)"),
         options=neutralize_delimiters(options) if options else "(no options)",
     )
 
