@@ -9,15 +9,19 @@ options it is shown. So the code does the reading that code can do:
    actors, figures (with what they count and their qualifier), dates and claimants it names,
    each a verbatim span of the article;
 3. the model answers a :class:`~summarizer.extraction.drafts.CandidateDecision` per candidate:
-   event or not, the ACLED sub-type, and which option fills which slot;
+   the sentence's kind (an event on the ground, or a statement / plan / analysis), then for each
+   event option ids only -- the sub-type among those its trigger words suggest
+   (:mod:`summarizer.extraction.subtypes`), the place, the acting and the targeted party, the
+   claimant;
 4. the code builds the :class:`~summarizer.schema.Event` from the chosen options -- the quote is
    the candidate sentence, every name and figure an offered span -- and its English sentence
    from the grounded fields, so it cannot be partisan or state an unsupported number.
 
-Where the model leaves a slot empty but the code's reading is unambiguous, the code fills it:
-the one figure that counts the killed, the only place named in the sentence (else the digest
-header's), the date words of the sentence. Each such fill is a reading of the source, never a
-guess. A rejected candidate costs one short answer (``{"event": false}``) and no re-ask.
+The code reads what code can read with certainty: each figure says what it counts (a toll goes
+to the first event placed before it), the stance comes from the claimant's attribution verb,
+the date words are the sentence's, and a place the model leaves empty is the only place the
+sentence names (else the digest header's). A rejected candidate costs one short answer
+(``{"kind": "statement", "events": []}``) and no re-ask.
 """
 
 from __future__ import annotations
