@@ -48,6 +48,7 @@ from summarizer.extraction.extract import (
     extract_headline,
     format_names,
     number_sentences,
+    written_text_warnings,
 )
 from summarizer.extraction.grounding import (
     Grounder,
@@ -218,4 +219,5 @@ __all__ = [
     "span_text",
     "strip_clitics",
     "tokenize",
+    "written_text_warnings",
 ]

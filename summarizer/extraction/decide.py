@@ -35,10 +35,9 @@ from summarizer.errors import LLMError
 from summarizer.extraction.candidates import Candidate
 from summarizer.extraction.drafts import CandidateDecision, DecidedEvent, TitleDraft
 from summarizer.extraction.event_text import arabic_event_summary, english_event_summary
-from summarizer.extraction.extract import format_names, names_in
+from summarizer.extraction.extract import format_names, names_in, written_text_warnings
 from summarizer.extraction.grounding import Grounder
 from summarizer.extraction.issues import Issue, IssueKind, issue_texts
-from summarizer.extraction.neutrality import non_neutral_terms
 from summarizer.extraction.slots import (
     PlaceOption,
     SlotChoice,
@@ -56,7 +55,6 @@ from summarizer.prompts import PromptTemplate, neutralize_delimiters
 from summarizer.schema import Actor, Event, Location, SubEventType, event_type_of
 from summarizer.text.article import Article, Chunk, Sentence
 from summarizer.text.dates import resolve_date
-from summarizer.text.numbers import numbers_in
 
 #: The option lines the model is shown: the slots it fills.
 DECIDED_SLOTS: tuple[SlotName, ...] = ("Places", "Actors", "Claimants")
@@ -401,9 +399,5 @@ async def ask_title(
     messages = prompt.render(names=format_names(found), text=text)
     result = await llm.complete(LLMRequest(prompt, messages, TitleDraft))
     headline = result.value.headline_en.strip()
-    warnings = [
-        f"headline_en states {n}, which the article does not"
-        for n in sorted(numbers_in(headline) - numbers_in(article.text))
-    ]
-    warnings += [f"headline_en uses non-neutral wording {t!r}" for t in non_neutral_terms(headline)]
+    warnings = written_text_warnings((("headline_en", headline),), article)
     return TitleOutcome(headline_en=headline, warnings=warnings)

@@ -44,6 +44,7 @@ __all__ = [
     "extract_headline",
     "format_names",
     "number_sentences",
+    "written_text_warnings",
 ]
 
 #: Sentences of the article opening given to the headline prompt.
@@ -335,13 +336,24 @@ def _opening(sentences: Sequence[Sentence]) -> str:
 
 
 def _summary_warnings(draft: HeadlineDraft, article: Article) -> list[str]:
+    return written_text_warnings(
+        (
+            ("headline_en", draft.headline_en),
+            ("summary_en", draft.summary_en),
+            ("summary_ar", draft.summary_ar),
+        ),
+        article,
+    )
+
+
+def written_text_warnings(texts: Sequence[tuple[str, str]], article: Article) -> list[str]:
+    """Return doubts about model-written article-level text (``texts``: field name, text).
+
+    Numbers the article does not state, and partisan wording in the English fields.
+    """
     stated = numbers_in(article.text)
     warnings = []
-    for name, text in (
-        ("headline_en", draft.headline_en),
-        ("summary_en", draft.summary_en),
-        ("summary_ar", draft.summary_ar),
-    ):
+    for name, text in texts:
         for number in sorted(numbers_in(text) - stated):
             warnings.append(f"{name} states {number}, which the article does not")
         for term in non_neutral_terms(text) if name != "summary_ar" else []:
