@@ -390,3 +390,20 @@ def _run_id(store_path: Path) -> str:
         return resolve_run(store, None).run_id
     finally:
         store.close()
+
+
+def test_the_announced_address_accepts_connections_before_the_server_loop_runs(
+    briefed: tuple[Path, dict[str, Any]],
+) -> None:
+    import socket
+
+    from summarizer.review.server import ReviewServer
+
+    # The address is printed (and a browser may open it) before uvicorn starts serving:
+    # a connection made then must wait in the backlog, not be refused.
+    server = ReviewServer(_session(briefed[0]))
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5):
+            pass
+    finally:
+        server.close()

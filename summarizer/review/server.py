@@ -248,7 +248,15 @@ class ReviewServer:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", self.port))
+        # Listen now, not when uvicorn starts: the address is announced (and a browser may
+        # open it) before the server loop runs, and connections then wait in the backlog
+        # instead of being refused.
+        self._socket.listen(128)
         self.port = self._socket.getsockname()[1]
+
+    def close(self) -> None:
+        """Release the port without serving (``serve`` closes it when it stops)."""
+        self._socket.close()
 
     @property
     def url(self) -> str:
