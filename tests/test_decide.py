@@ -162,6 +162,70 @@ async def test_two_events_in_one_sentence_are_kept_apart() -> None:
     assert len({e.event_id for e in events}) == 2
 
 
+# Seed 004 (the digest): an air strike, then in a later clause a shelling whose toll follows it.
+DIGEST = (
+    "شن الطيران الحربي غارتين جويتين على محيط قرية الجمالية بمنطقة السطحيات بالريف الجنوبي، "
+    'في حين تعرضت قرى طلف وحربنفسه و"زور تقسيس" بالريف الجنوبي لقصف مدفعي من قبل قوات الأسد، '
+    "ما أدى لسقوط شهيد وعدد من الجرحى في صفوف المدنيين."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        (DIGEST, "الجمالية", "طلف"),
+        # Seed 002: the toll comes before the place, inside the event's own clause.
+        (
+            "فيما سيطرت قوات سوريا الديموقراطية على اجزاء واسعة من المدينة الصناعية بريف دير "
+            "الزور الشرقي بعد انسحاب داعش منها، كما قتل 11 مدنياً في قرية الشهابات في ريف دير "
+            "الزور الشمالي بغارة للتحالف الدولي.",
+            "المدينة الصناعية",
+            "الشهابات",
+        ),
+    ],
+)
+async def test_a_toll_goes_to_the_event_of_its_own_clause(
+    text: str, first: str, second: str
+) -> None:
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        return {
+            "kind": "event",
+            "events": [
+                {"type": "T1", "place": option_id(request, "P", first)},
+                {"type": "T1", "place": option_id(request, "P", second)},
+            ],
+        }
+
+    outcomes, _ = await decide(text, answer)
+    killed = {e.location.name_ar: e.fatalities.killed for o in outcomes for e in o.events}
+    tolls = {name: n for name, n in killed.items() if n is not None}
+    assert list(tolls) and all(second in name for name in tolls), killed
+    assert not any(first in name for name in tolls)
+
+
+async def test_a_toll_is_counted_once_for_the_event_its_clause_names() -> None:
+    # Seed 004: a battle and a capture in one place; the toll is told with the capture.
+    text = (
+        "تستمر المعارك العنيفة في مدينة الرقة، حيث أعلنت قوات سوريا الديمقراطية عن تمكنها من "
+        "السيطرة على مبنى القصر العدلي في مركز المدينة الرقة وقتل 17 عنصرا بينهم أمير لتنظيم "
+        "الدولة."
+    )
+
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        place = option_id(request, "P", "الرقة")
+        return {
+            "kind": "event",
+            "events": [
+                {"type": option_id(request, "T", "Armed clash"), "place": place},
+                {"type": option_id(request, "T", "Non-state actor overtakes"), "place": place},
+            ],
+        }
+
+    outcomes, _ = await decide(text, answer)
+    killed = {e.sub_event_type: e.fatalities.killed for o in outcomes for e in o.events}
+    assert killed == {"Armed clash": None, "Non-state actor overtakes territory": 17}
+
+
 def test_the_prompt_shows_the_sentence_its_context_and_numbered_options_inside_delimiters() -> None:
     a = article()
     sentences = split_sentences(a.text)

@@ -199,12 +199,11 @@ def test_decide_reads_implicit_single_deaths(fake_openai: FakeOpenAI, workdir: P
     run = asyncio.run(run_eval(dataset, settings))
     recall = run.cases[0].scores["figure_recall"]
     # «استشهد طفل» and «سقوط شهيد» are read as 1 killed by the code (the model picks no figure).
-    # 004-04 states its death in its second evidence sentence, which a decision never sees;
-    # 004-15 shares a sentence with two other events, and its toll goes to the first event
-    # placed before it (the rule that suits the small model's extra items, see decide._owner).
+    # 004-04 states its death in its second evidence sentence, which a decision never sees.
+    # 004-15 shares a digest sentence with three other events; its toll («ما أدى لسقوط شهيد»)
+    # follows its own clause, so it is its event's, not the first event's (decide._owner).
     assert recall.reason == (
-        "15 of 17 gold figures stated by the matched prediction; "
-        "004-04: killed 1 vs None; 004-15: killed 1 vs None"
+        "16 of 17 gold figures stated by the matched prediction; 004-04: killed 1 vs None"
     )
 
 

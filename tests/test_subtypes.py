@@ -17,14 +17,46 @@ def test_every_trigger_category_proposes_sub_types() -> None:
         assert types[-1] == "Other" and len(types) == len(set(types))
 
 
-def test_types_follow_the_order_of_the_trigger_words() -> None:
-    assert proposed_types(["air_strike", "killing"]) == [
-        "Air/drone strike",
+def test_the_means_comes_before_the_outcome_whatever_the_word_order() -> None:
+    # ACLED codes by the means: a shelling that kills is a shelling (and the small model
+    # mostly takes T1), so "killed ... by shelling" offers the shelling first.
+    assert proposed_types(["killing", "shelling"]) == [
+        "Shelling/artillery/missile attack",
         "Armed clash",
         "Attack",
         "Other",
     ]
+    assert proposed_types(["air_strike", "killing"])[0] == "Air/drone strike"
     assert proposed_types([]) == ["Armed clash", "Attack", "Other"]  # a casualty count alone
+
+
+def test_within_a_rank_the_most_named_then_the_first_named_comes_first() -> None:
+    assert proposed_types(["air_strike", "shelling", "shelling"])[:2] == [
+        "Shelling/artillery/missile attack",
+        "Air/drone strike",
+    ]
+    assert proposed_types(["shelling", "air_strike"])[0] == "Shelling/artillery/missile attack"
+    assert proposed_types(["clash", "territory"])[0] == "Armed clash"
+
+
+def test_a_death_by_a_landmine_is_offered_as_an_explosion_first() -> None:
+    # Seed 004: killed (استشهد) is named before the landmine (انفجار لغم).
+    [candidate] = find_candidates(
+        'استشهد الطبيب "عمار الحسين العلي العصمان" جراء انفجار لغم أرضي من مخلفات تنظيم '
+        'الدولة في مدرسة بلدة "كبش غربي"'
+    )
+    assert candidate_types(candidate)[0] == "Remote explosive/landmine/IED"
+
+
+def test_an_aircraft_that_targets_makes_an_air_strike_of_a_generic_verb() -> None:
+    # Seed 001: استهدف alone is a shelling word; the aircraft before it makes it an air strike.
+    [candidate] = find_candidates(
+        "وكشف مصدر في وزارة الدفاع الروسية، أن الطائرات الروسية استهدفت يوم الخميس الماضي "
+        "قافلة لداعش مؤلفة من 39 شاحنة"
+    )
+    assert candidate_types(candidate)[0] == "Air/drone strike"
+    [candidate] = find_candidates("واستهدفت قوات النظام بلدة كفرنبل بالمدفعية")
+    assert "Air/drone strike" not in candidate_types(candidate)
 
 
 def test_a_seed_sentence_gets_the_types_its_words_suggest() -> None:

@@ -110,6 +110,7 @@ from summarizer.extraction.slots import (
     resolve_choice,
 )
 from summarizer.extraction.subtypes import (
+    TOLL_CATEGORIES,
     TYPES_BY_CATEGORY,
     proposed_types,
 )
@@ -133,6 +134,7 @@ __all__ = [
     "NON_NEUTRAL_TERMS",
     "QUOTES",
     "SUB_EVENT_TYPES_AR",
+    "TOLL_CATEGORIES",
     "TRIGGERS_RESOURCE",
     "TYPES_BY_CATEGORY",
     "ActorOption",

@@ -30,6 +30,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import get_args
 
 from summarizer.errors import LLMError
 from summarizer.extraction.candidates import Candidate
@@ -47,7 +48,11 @@ from summarizer.extraction.slots import (
     render_options,
     resolve_choice,
 )
-from summarizer.extraction.subtypes import proposed_types
+from summarizer.extraction.subtypes import (
+    TOLL_CATEGORIES,
+    TYPES_BY_CATEGORY,
+    proposed_types,
+)
 from summarizer.llm.seam import LLM, LLMRequest
 from summarizer.names.hooks import NameHints
 from summarizer.names.mentions import MentionIndex
@@ -80,6 +85,10 @@ class CandidateOutcome:
     """Why the candidate could not be decided (the model could not be reached, ...)."""
 
 
+#: Marks that end a clause of a sentence (Arabic and Latin comma and semicolon).
+_CLAUSE_BREAKS = frozenset("،,؛;")
+
+
 def _previous(sentences: Sequence[Sentence], sentence: Sentence) -> Sentence | None:
     """Return the sentence before ``sentence`` when it lies under the same digest header."""
     if sentence.index == 0:
@@ -108,36 +117,133 @@ def decision_messages(
 
 
 def _figure_for(
-    slot: str, proposals: SlotProposals, place: PlaceOption | None, places: Sequence[PlaceOption]
+    slot: str,
+    proposals: SlotProposals,
+    place: PlaceOption | None,
+    places: Sequence[PlaceOption],
+    clauses: Sequence[tuple[int, int]],
+    *,
+    takes: bool,
 ) -> str | None:
     """Return the figure of ``slot`` (killed, wounded, captured) that belongs to this event.
 
     The code reads what each number counts (the noun beside it); the first such figure of the
     sentence is the event's. When the sentence holds several events (``places`` are their
-    places), a figure belongs to the first event placed before it (:func:`_owner`).
+    places), a figure belongs to the event :func:`_owner` gives it, and is counted once
+    (``takes`` is False for the other events placed there, :func:`_figure_takers`).
     """
     figures = [f for f in proposals.figures if f.offered and f.counts == slot]
     if len(places) > 1 and place is not None:
-        figures = [f for f in figures if _owner(f.start, places).id == place.id]
+        if not takes:
+            return None
+        figures = [f for f in figures if _owner(f.start, places, clauses).id == place.id]
     return figures[0].id if figures else None
 
 
-def _owner(offset: int, places: Sequence[PlaceOption]) -> PlaceOption:
+def sentence_clauses(sentence: Sentence) -> list[tuple[int, int]]:
+    """Return the comma-separated clauses of a sentence, as article offsets.
+
+    A digest sentence strings its events together with commas (``...، كما قتل 11 مدنياً في
+    قرية الشهابات...، في حين تعرضت قرى طلف لقصف مدفعي...، ما أدى لسقوط شهيد``): a toll is
+    told in the clause of its event or in one right after it.
+    """
+    clauses: list[tuple[int, int]] = []
+    begin = sentence.start
+    for i, char in enumerate(sentence.text):
+        if char in _CLAUSE_BREAKS:
+            clauses.append((begin, sentence.start + i))
+            begin = sentence.start + i + 1
+    clauses.append((begin, sentence.end))
+    return clauses
+
+
+def _clause_index(clauses: Sequence[tuple[int, int]], at: int) -> int | None:
+    """Return the index of the clause holding offset ``at`` (None outside the sentence)."""
+    return next((k for k, (begin, end) in enumerate(clauses) if begin <= at < end), None)
+
+
+def _owner(
+    offset: int, places: Sequence[PlaceOption], clauses: Sequence[tuple[int, int]]
+) -> PlaceOption:
     """Return the event place a figure at ``offset`` belongs to.
 
-    A toll follows the account of its event: the first event placed before the figure owns it
-    (a small model's extra items are usually later places of the same account, so the last
-    place before the toll would steal it: measured on the seeds with cached answers, figure
-    recall 0.46 -> 0.50); a figure before every place goes to the nearest one.
+    The clause of the figure, else the nearest clause before it, that names an event's place
+    gives the owner (the first place named there: a small model's extra items are usually
+    later places of the same account). A figure with no event placed in its sentence up to
+    it goes to the first event placed before it (a digest header's place), else the nearest.
     """
+    here = _clause_index(clauses, offset)
+    if here is not None:
+        for k in range(here, -1, -1):
+            inside = [p for p in places if _clause_index(clauses, p.start) == k]
+            if inside:
+                return min(inside, key=lambda p: p.start)
     before = [p for p in places if p.start < offset]
     if before:
         return min(before, key=lambda p: p.start)
     return min(places, key=lambda p: abs(p.start - offset))
 
 
+#: Figure slots an event reads from its sentence.
+FIGURE_SLOTS = ("killed", "wounded", "captured")
+
+#: The sub-types a figure of each slot is counted for when several events share a place.
+_FIGURE_FITS: dict[str, frozenset[str]] = {
+    "captured": frozenset({"Arrests", "Abduction/forced disappearance"}),
+    "killed": frozenset(get_args(SubEventType))
+    - {"Arrests", "Abduction/forced disappearance", "Agreement", "Peaceful protest"},
+}
+_FIGURE_FITS["wounded"] = _FIGURE_FITS["killed"]
+
+
+def _figure_takers(
+    candidate: Candidate,
+    decided: Sequence[DecidedEvent],
+    proposals: SlotProposals,
+    clauses: Sequence[tuple[int, int]],
+) -> list[frozenset[str]]:
+    """Return, per decided event, the figure slots it may fill.
+
+    A toll is counted once: of the events placed at one place, the first whose sub-type a
+    trigger word of the figure's clause names (``سيطرت ... وقتل 17`` is the capture's toll;
+    the toll words themselves, قتل and جرح, name no happening),
+    else the first whose sub-type fits the figure (an arrest's captured, a clash's killed),
+    else the first of them.
+    """
+    types = [_sub_type(candidate, d.type)[0] for d in decided]
+    by_place: dict[str | None, list[int]] = {}
+    for i, d in enumerate(decided):
+        by_place.setdefault(d.place, []).append(i)
+    takes: list[set[str]] = [set() for _ in decided]
+    for slot in FIGURE_SLOTS:
+        figure = next((f for f in proposals.figures if f.offered and f.counts == slot), None)
+        clause = _clause_index(clauses, figure.start) if figure else None
+        told = {
+            sub_type
+            for t in candidate.triggers
+            if t.category not in TOLL_CATEGORIES
+            and clause is not None
+            and _clause_index(clauses, t.start) == clause
+            for sub_type in TYPES_BY_CATEGORY[t.category]
+        }
+        for place, group in by_place.items():
+            if place is None:  # unplaced events are not told apart by place
+                for i in group:
+                    takes[i].add(slot)
+                continue
+            fitting = [i for i in group if types[i] in _FIGURE_FITS[slot]]
+            named = [i for i in fitting if types[i] in told]
+            takes[(named or fitting or group)[0]].add(slot)
+    return [frozenset(t) for t in takes]
+
+
 def _choice(
-    decision: DecidedEvent, proposals: SlotProposals, places: Sequence[PlaceOption]
+    decision: DecidedEvent,
+    proposals: SlotProposals,
+    places: Sequence[PlaceOption],
+    clauses: Sequence[tuple[int, int]],
+    *,
+    takes: frozenset[str] = frozenset(FIGURE_SLOTS),
 ) -> SlotChoice:
     """Turn one decided event into a choice; the code fills what it reads with certainty.
 
@@ -155,13 +261,17 @@ def _choice(
             place_id = fallback[0].id
     found = by_id.get(place_id) if place_id else None
     place = found if isinstance(found, PlaceOption) else None
+
+    def figure(slot: str) -> str | None:
+        return _figure_for(slot, proposals, place, places, clauses, takes=slot in takes)
+
     return SlotChoice(
         place=place_id,
         attackers=[decision.attacker] if decision.attacker else [],
         targets=[decision.target] if decision.target else [],
-        killed=_figure_for("killed", proposals, place, places),
-        wounded=_figure_for("wounded", proposals, place, places),
-        captured=_figure_for("captured", proposals, place, places),
+        killed=figure("killed"),
+        wounded=figure("wounded"),
+        captured=figure("captured"),
         date=proposals.dates[0].id if len(proposals.dates) == 1 else None,
         claimant=decision.claimant,
     )
@@ -195,15 +305,26 @@ def build_event(
     grounder: Grounder,
     *,
     places: Sequence[PlaceOption] = (),
+    takes: frozenset[str] = frozenset(FIGURE_SLOTS),
 ) -> Event:
     """Build the event a decision describes, quoted, grounded and summarised.
 
-    ``places`` are the places of all the events the model saw in this sentence (figures go to
-    the event whose place is named nearest to them).
+    ``places`` are the places of all the events the model saw in this sentence (a figure goes
+    to the event of its clause, :func:`_owner`); ``takes`` are the figure slots this event may
+    fill when others are placed where it is (:func:`_figure_takers`).
     """
     sentence = candidate.sentence
     sub_type, type_issues = _sub_type(candidate, decision.type)
-    resolved = resolve_choice(proposals, _choice(decision, proposals, places))
+    resolved = resolve_choice(
+        proposals,
+        _choice(
+            decision,
+            proposals,
+            places,
+            sentence_clauses(sentence),
+            takes=takes,
+        ),
+    )
     issues = type_issues + [
         Issue(IssueKind.POINTER, i.describe()) for i in resolved.issues if i.kind != "needs_english"
     ]
@@ -271,10 +392,20 @@ async def decide_candidate(
     by_id = proposals.options()
     decided = _distinct(result.value.decided, by_id)
     places = [p for d in decided if isinstance(p := by_id.get(d.place or ""), PlaceOption)]
+    takers = _figure_takers(candidate, decided, proposals, sentence_clauses(sentence))
     return CandidateOutcome(
         candidate,
         tuple(
-            build_event(article, candidate, proposals, d, grounder, places=places) for d in decided
+            build_event(
+                article,
+                candidate,
+                proposals,
+                d,
+                grounder,
+                places=places,
+                takes=takes,
+            )
+            for d, takes in zip(decided, takers, strict=True)
         ),
     )
 

@@ -4,17 +4,24 @@ A small model picks poorly among 25 sub-types named in its instructions, and wel
 or three that the sentence's own words suggest: a سيطر is a change of territory, a غارة an air
 strike. The mapping below is reviewed vocabulary (trigger category -> sub-types, most likely
 first); the model chooses among what it yields, ``Other`` always last.
+
+The order of the options matters: a small model takes the first one far more often than not.
+ACLED codes an event by its *means* (a shelling that kills is a shelling, not a killing), so
+the categories that name a means come first, then the kinds of happening, then the words that
+only say that people died or were attacked; within one rank, the category the sentence names
+most often, then the first named.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import get_args
 
 from summarizer.extraction.triggers import TriggerCategory
 from summarizer.schema import SubEventType
 
-__all__ = ["TYPES_BY_CATEGORY", "proposed_types"]
+__all__ = ["TOLL_CATEGORIES", "TYPES_BY_CATEGORY", "proposed_types"]
 
 #: Sub-types each trigger category may stand for, most likely first.
 TYPES_BY_CATEGORY: dict[TriggerCategory, tuple[SubEventType, ...]] = {
@@ -49,6 +56,27 @@ TYPES_BY_CATEGORY: dict[TriggerCategory, tuple[SubEventType, ...]] = {
     "agreement": ("Agreement",),
 }
 
+#: Categories whose words tell a toll (قتل، جرح), not the happening that caused it.
+TOLL_CATEGORIES: frozenset[TriggerCategory] = frozenset({"killing", "wounding"})
+
+#: Categories by how precisely they name the means of the event (ACLED's coding rule).
+_RANKS: tuple[tuple[TriggerCategory, ...], ...] = (
+    ("suicide_attack", "explosion", "air_strike", "shelling"),
+    (
+        "arrest",
+        "abduction",
+        "protest",
+        "riot",
+        "looting",
+        "agreement",
+        "execution",
+        "assassination",
+    ),
+    ("territory", "clash", "siege", "withdrawal", "infiltration", "border", "destruction"),
+    ("killing", "wounding", "attack", "operation", "shooting", "displacement"),
+)
+_RANK: dict[TriggerCategory, int] = {c: r for r, group in enumerate(_RANKS) for c in group}
+
 #: What a casualty count alone (no trigger word) suggests.
 _COUNT_ONLY: tuple[SubEventType, ...] = ("Armed clash", "Attack")
 
@@ -59,14 +87,19 @@ def proposed_types(categories: Iterable[TriggerCategory]) -> list[SubEventType]:
     """Return the sub-types to offer for a sentence's trigger categories, ``Other`` last.
 
     Args:
-        categories: the categories of the sentence's triggers, in text order (none when only a
-            casualty count made it a candidate).
+        categories: the categories of the sentence's triggers, one per trigger word, in text
+            order (none when only a casualty count made it a candidate).
 
     Returns:
-        Distinct sub-types, the first category's most likely first.
+        Distinct sub-types: the categories that name a means first (see the module docstring),
+        each category's most likely sub-type first.
     """
+    named = list(categories)
+    count = Counter(named)
+    first = {c: named.index(c) for c in count}
+    ranked = sorted(count, key=lambda c: (_RANK[c], -count[c], first[c]))
     found: list[SubEventType] = []
-    for category in categories:
+    for category in ranked:
         for sub_type in TYPES_BY_CATEGORY.get(category, ()):
             if sub_type not in found:
                 found.append(sub_type)
