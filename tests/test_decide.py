@@ -12,7 +12,12 @@ import pytest
 
 from summarizer.config import Settings
 from summarizer.extraction.candidates import find_candidates
-from summarizer.extraction.decide import decide_article, decision_messages
+from summarizer.extraction.decide import (
+    ask_title,
+    decide_article,
+    decision_messages,
+    unsupported_toll_words,
+)
 from summarizer.extraction.drafts import CandidateDecision
 from summarizer.ingest import article_id
 from summarizer.llm.seam import LLMRequest, json_schema
@@ -224,6 +229,38 @@ async def test_a_toll_is_counted_once_for_the_event_its_clause_names() -> None:
     outcomes, _ = await decide(text, answer)
     killed = {e.sub_event_type: e.fatalities.killed for o in outcomes for e in o.events}
     assert killed == {"Armed clash": None, "Non-state actor overtakes territory": 17}
+
+
+@pytest.mark.parametrize(
+    ("english", "arabic", "unsupported"),
+    [
+        # Seed 002's headline line, as the embedded model rendered it on 2026-12-03.
+        (
+            "Russian Defense Minister in Damascus and President Assad Killed",
+            "وزير الدفاع الروسي في دمشق والتقى الأسد",
+            ["killed"],
+        ),
+        ("11 civilians killed in a coalition air strike", "قتل 11 مدنياً في قرية الشهابات", []),
+        ("Child killed by sniper fire", "استشهاد طفل برصاص قناصة الأسد", []),
+        ("Islamic State kills and wounds soldiers", "تمكن تنظيم الدولة من قتل وجرح العشرات", []),
+        ("Dozens of casualties in Idlib", "عشرات الضحايا في إدلب", []),
+        ("Army advances east of Palmyra, dozens dead", "الجيش يتقدم شرقي تدمر", ["dead"]),
+        ("Army advances east of Palmyra", "الجيش يتقدم شرقي تدمر", []),
+    ],
+)
+def test_a_death_or_injury_needs_a_toll_word_in_the_arabic(
+    english: str, arabic: str, unsupported: list[str]
+) -> None:
+    assert unsupported_toll_words(english, arabic) == unsupported
+
+
+async def test_a_headline_that_invents_a_death_is_dropped_with_a_warning() -> None:
+    text = "وزير الدفاع الروسي في دمشق والتقى الأسد\n\n" + TEXT
+    a = article(text)
+    llm = FunctionLLM(lambda request: {"headline_en": "Russian Minister in Damascus, Assad Killed"})
+    outcome = await ask_title(a, split_sentences(a.text), llm, prompt=load_prompt("title"))
+    assert outcome.headline_en == ""
+    assert any("headline_en dropped" in w and "'killed'" in w for w in outcome.warnings)
 
 
 def test_the_prompt_shows_the_sentence_its_context_and_numbered_options_inside_delimiters() -> None:

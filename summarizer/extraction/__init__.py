@@ -18,6 +18,7 @@ from summarizer.extraction.decide import (
     candidate_types,
     decide_article,
     decision_messages,
+    unsupported_toll_words,
 )
 from summarizer.extraction.drafts import (
     MAX_EVENTS,
@@ -221,5 +222,6 @@ __all__ = [
     "span_text",
     "strip_clitics",
     "tokenize",
+    "unsupported_toll_words",
     "written_text_warnings",
 ]

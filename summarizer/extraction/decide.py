@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import get_args
 
 from summarizer.errors import LLMError
-from summarizer.extraction.candidates import Candidate
+from summarizer.extraction.candidates import Candidate, find_casualty_counts
 from summarizer.extraction.drafts import CandidateDecision, DecidedEvent, TitleDraft
 from summarizer.extraction.event_text import arabic_event_summary, english_event_summary
 from summarizer.extraction.extract import format_names, names_in, written_text_warnings
@@ -53,6 +54,7 @@ from summarizer.extraction.subtypes import (
     TYPES_BY_CATEGORY,
     proposed_types,
 )
+from summarizer.extraction.triggers import find_triggers
 from summarizer.llm.seam import LLM, LLMRequest
 from summarizer.names.hooks import NameHints
 from summarizer.names.mentions import MentionIndex
@@ -71,6 +73,7 @@ __all__ = [
     "candidate_types",
     "decide_article",
     "decision_messages",
+    "unsupported_toll_words",
 ]
 
 
@@ -531,4 +534,36 @@ async def ask_title(
     result = await llm.complete(LLMRequest(prompt, messages, TitleDraft))
     headline = result.value.headline_en.strip()
     warnings = written_text_warnings((("headline_en", headline),), article)
+    claimed = unsupported_toll_words(headline, first[0].text) if first else []
+    if claimed:
+        # A small model turns «التقى الأسد» ("met Assad") into "Assad killed": a death or an
+        # injury the headline line does not report is never shown, only named in a warning.
+        words = ", ".join(repr(w) for w in claimed)
+        warnings.append(f"headline_en dropped: it says {words}, which the headline line does not")
+        headline = ""
     return TitleOutcome(headline_en=headline, warnings=warnings)
+
+
+#: English words that report a death or an injury.
+_TOLL_WORDS = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|died|dies|wound(?:s|ed|ing)?|injur(?:y|ies|ed|es|ing)"
+    r"|casualt(?:y|ies)|massacres?|executed|executions?|assassinated)\b",
+    re.IGNORECASE,
+)
+
+#: Trigger categories whose words report a death or an injury in the Arabic.
+_TOLL_REPORTING = TOLL_CATEGORIES | {"execution", "assassination"}
+
+
+def unsupported_toll_words(english: str, arabic: str) -> list[str]:
+    """Return the death and injury words of ``english`` that ``arabic`` gives no ground for.
+
+    ``arabic`` grounds them when it holds a killing, wounding, execution or assassination
+    trigger word (قتل، استشهد، جرح، أعدم، اغتال ... from the reviewed lexicon) or a casualty count.
+    """
+    words = list(dict.fromkeys(m.group(0).lower() for m in _TOLL_WORDS.finditer(english)))
+    if not words:
+        return []
+    if any(t.category in _TOLL_REPORTING for t in find_triggers(arabic)):
+        return []
+    return [] if find_casualty_counts(arabic) else words
