@@ -318,3 +318,27 @@ def test_cli_main_reports_a_bad_threshold_in_one_line(
     code = main(["eval", "--store", str(workdir / "s.sqlite3"), "--fail-under", "recall=1"])
     assert code == 1
     assert "summarizer: error: --fail-under 'recall=1': unknown metric" in capsys.readouterr().err
+
+
+def test_the_error_analysis_reads_a_stored_run_without_a_model(
+    fake_openai: FakeOpenAI,
+    dataset: Dataset,
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import runpy
+
+    fake_openai.responder = Oracle(dataset)
+    assert _eval(_args(fake_openai, workdir))[0] == 0
+    run_id = _runs(workdir)[0][0]
+    requests = fake_openai.request_count
+    errors = runpy.run_path(str(Path(__file__).resolve().parent.parent / "evals" / "errors.py"))
+    argv = [str(workdir / "store.sqlite3"), run_id, "--dataset", str(DATA / "gold")]
+    assert errors["main"]([*argv, "--root", str(DATA)]) == 0
+    out = capsys.readouterr().out
+    assert fake_openai.request_count == requests  # reads the store only
+    assert [line for line in out.splitlines() if line.startswith("== ")] == [
+        f"== {case.case_id}" for case in dataset.cases
+    ]
+    assert "event types (gold -> predicted)" in out and "<- wrong type" not in out
+    assert "  missed " not in out  # the oracle finds every gold event of this dataset
