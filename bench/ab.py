@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from throughput import SERVER  # noqa: E402
+from throughput import latency_server  # noqa: E402
 
 
 def run(checkout: Path, n: int, base_url: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -84,16 +84,8 @@ def main() -> None:
     args = parser.parse_args()
     checkouts = [c.resolve() for c in args.checkouts]
     names = [str(c) for c in args.checkouts]
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(root=str(ROOT), latency=args.latency)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None and server.stdin is not None
-    base_url = server.stdout.readline().strip()
     rows: list[dict[str, Any]] = []
-    try:
+    with latency_server(args.latency) as base_url:
         for round_ in range(args.rounds):
             order = list(zip(names, checkouts, strict=True))
             for n in args.sizes:
@@ -104,9 +96,6 @@ def main() -> None:
                         with args.jsonl.open("a", encoding="utf-8") as f:
                             f.write(json.dumps(row) + "\n")
                     print(f"round {round_ + 1}: {name}, {n} articles", file=sys.stderr)
-    finally:
-        server.stdin.close()
-        server.wait(timeout=10)
     print(report(rows, names))
 
 

@@ -33,6 +33,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,23 @@ print(server.base_url, flush=True)
 sys.stdin.read()
 server.stop()
 """
+
+
+@contextmanager
+def latency_server(latency: float) -> Iterator[str]:
+    """Run the fake endpoint (``SERVER``) in a child process; yield its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER.format(root=str(ROOT), latency=latency)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None and server.stdin is not None
+    try:
+        yield server.stdout.readline().strip()
+    finally:
+        server.stdin.close()
+        server.wait(timeout=10)
 
 
 def write_corpus(folder: Path, n: int) -> None:
@@ -209,23 +228,12 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(root=str(ROOT), latency=args.latency)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None and server.stdin is not None
-    base_url = server.stdout.readline().strip()
     runs: dict[int, list[dict[str, Any]]] = {n: [] for n in args.sizes}
-    try:
+    with latency_server(args.latency) as base_url:
         for repeat in range(args.repeat):  # sizes alternate, so a slow spell hits them all
             for n in args.sizes:
                 runs[n].append(run_worker(args, n, base_url))
                 print(f"done {n} articles (run {repeat + 1})", file=sys.stderr)
-    finally:
-        server.stdin.close()
-        server.wait(timeout=10)
     cpus = os.cpu_count()
     print(f"Machine: {platform.machine()}, {cpus} cores, Python {platform.python_version()}\n")
     print(table([summarize(runs[n]) for n in args.sizes], args.concurrency, args.latency))
