@@ -240,41 +240,61 @@ def _figure_takers(
     return [frozenset(t) for t in takes]
 
 
+def _event_figures(
+    candidate: Candidate,
+    decided: Sequence[DecidedEvent],
+    proposals: SlotProposals,
+    places: Sequence[PlaceOption],
+) -> list[dict[str, str | None]]:
+    """Return, per decided event, its figure option id for each slot (killed, wounded, captured).
+
+    ``places`` are the places of the decided events: with one, the sentence's first figure of
+    each slot is the event's; with several, :func:`_figure_for` gives each figure to one event.
+    """
+    by_id = proposals.options()
+    clauses = sentence_clauses(candidate.sentence)
+    takers = _figure_takers(candidate, decided, proposals, clauses)
+    figures = []
+    for decision, takes in zip(decided, takers, strict=True):
+        found = by_id.get(decision.place or "")
+        place = found if isinstance(found, PlaceOption) else None
+        figures.append(
+            {
+                slot: _figure_for(slot, proposals, place, places, clauses, takes=slot in takes)
+                for slot in FIGURE_SLOTS
+            }
+        )
+    return figures
+
+
 def _choice(
     decision: DecidedEvent,
     proposals: SlotProposals,
-    places: Sequence[PlaceOption],
-    clauses: Sequence[tuple[int, int]],
+    figures: Mapping[str, str | None],
     *,
-    takes: frozenset[str] = frozenset(FIGURE_SLOTS),
+    alone: bool,
 ) -> SlotChoice:
     """Turn one decided event into a choice; the code fills what it reads with certainty.
 
-    Place: the model's; if it gave none and the sentence is one event, the only place the
-    sentence names (else the digest header's only place). Figures: by what each number counts
-    (:func:`_figure_for`). Date: the sentence's date words when there is exactly one. Stance:
-    the chosen claimant's attribution verb (نفى denied, زعم claimed ...), else reported.
+    Place: the model's; if it gave none and the sentence is one event (``alone``), the only
+    place the sentence names (else the digest header's only place). Figures: ``figures``, read
+    by the code (:func:`_event_figures`). Date: the sentence's date words when there is exactly
+    one. Stance: the chosen claimant's attribution verb (نفى denied, زعم claimed ...), else
+    reported.
     """
-    by_id = proposals.options()
     place_id = decision.place
-    if place_id is None and len(places) <= 1:
+    if place_id is None and alone:
         in_sentence = [p for p in proposals.places if p.origin == "sentence"]
         fallback = in_sentence or [p for p in proposals.places if p.origin == "region"]
         if len(fallback) == 1:
             place_id = fallback[0].id
-    found = by_id.get(place_id) if place_id else None
-    place = found if isinstance(found, PlaceOption) else None
-
-    def figure(slot: str) -> str | None:
-        return _figure_for(slot, proposals, place, places, clauses, takes=slot in takes)
-
     return SlotChoice(
         place=place_id,
         attackers=[decision.attacker] if decision.attacker else [],
         targets=[decision.target] if decision.target else [],
-        killed=figure("killed"),
-        wounded=figure("wounded"),
-        captured=figure("captured"),
+        killed=figures.get("killed"),
+        wounded=figures.get("wounded"),
+        captured=figures.get("captured"),
         date=proposals.dates[0].id if len(proposals.dates) == 1 else None,
         claimant=decision.claimant,
     )
@@ -307,27 +327,17 @@ def build_event(
     decision: DecidedEvent,
     grounder: Grounder,
     *,
-    places: Sequence[PlaceOption] = (),
-    takes: frozenset[str] = frozenset(FIGURE_SLOTS),
+    figures: Mapping[str, str | None],
+    alone: bool = True,
 ) -> Event:
     """Build the event a decision describes, quoted, grounded and summarised.
 
-    ``places`` are the places of all the events the model saw in this sentence (a figure goes
-    to the event of its clause, :func:`_owner`); ``takes`` are the figure slots this event may
-    fill when others are placed where it is (:func:`_figure_takers`).
+    ``figures`` are its figure option ids by slot (:func:`_event_figures`); ``alone`` is False
+    when the model placed several events in this sentence.
     """
     sentence = candidate.sentence
     sub_type, type_issues = _sub_type(candidate, decision.type)
-    resolved = resolve_choice(
-        proposals,
-        _choice(
-            decision,
-            proposals,
-            places,
-            sentence_clauses(sentence),
-            takes=takes,
-        ),
-    )
+    resolved = resolve_choice(proposals, _choice(decision, proposals, figures, alone=alone))
     issues = type_issues + [
         Issue(IssueKind.POINTER, i.describe()) for i in resolved.issues if i.kind != "needs_english"
     ]
@@ -395,20 +405,13 @@ async def decide_candidate(
     by_id = proposals.options()
     decided = _distinct(result.value.decided, by_id)
     places = [p for d in decided if isinstance(p := by_id.get(d.place or ""), PlaceOption)]
-    takers = _figure_takers(candidate, decided, proposals, sentence_clauses(sentence))
+    figures = _event_figures(candidate, decided, proposals, places)
+    alone = len(places) <= 1
     return CandidateOutcome(
         candidate,
         tuple(
-            build_event(
-                article,
-                candidate,
-                proposals,
-                d,
-                grounder,
-                places=places,
-                takes=takes,
-            )
-            for d, takes in zip(decided, takers, strict=True)
+            build_event(article, candidate, proposals, d, grounder, figures=f, alone=alone)
+            for d, f in zip(decided, figures, strict=True)
         ),
     )
 
