@@ -342,3 +342,4 @@ def test_the_error_analysis_reads_a_stored_run_without_a_model(
     ]
     assert "event types (gold -> predicted)" in out and "<- wrong type" not in out
     assert "  missed " not in out  # the oracle finds every gold event of this dataset
+    assert "decide's first offered sub-type has the gold event type for " in out
