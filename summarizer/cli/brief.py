@@ -23,7 +23,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from summarizer.cli.args import settings_with_price
+from summarizer.cli.args import add_model_arguments, add_storage_arguments, settings_with_price
 from summarizer.cli.estimate import local_model_notice
 from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 from summarizer.cli.output import AtomicOutput, check_output, store_files
@@ -277,45 +277,7 @@ def add_parser(sub: Any) -> None:
         "[default: the packaged one]",
     )
     model = brief.add_argument_group("model")
-    model.add_argument(
-        "--model",
-        help="model name, or 'local' for the embedded model [default: gpt-4o-mini on an endpoint]",
-    )
-    model.add_argument(
-        "--base-url", metavar="URL", help="OpenAI-compatible endpoint [default: $OPENAI_BASE_URL]"
-    )
-    model.add_argument(
-        "--concurrency",
-        type=int,
-        metavar="N",
-        help="requests in flight [default: 4 on an endpoint, 1 locally]",
-    )
-    model.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help="per request [default: 120 on an endpoint, 900 locally]",
-    )
-    model.add_argument(
-        "--prompt",
-        action="append",
-        metavar="NAME@VERSION",
-        help="pin a prompt version (repeatable) [default: the latest in prompts/]",
-    )
-    model.add_argument(
-        "--strategy",
-        choices=("free", "decide"),
-        help="free: the model reads and writes every field; decide: the code proposes options "
-        "and the model decides [default: decide on the embedded model, free on an endpoint]",
-    )
-    model.add_argument(
-        "--price",
-        nargs=2,
-        type=float,
-        metavar=("PROMPT", "COMPLETION"),
-        help="USD per million prompt and completion tokens of --model, for the cost ledger "
-        "[default: built-in list prices for a few OpenAI models]",
-    )
+    add_model_arguments(model)
     model.add_argument(
         "--rpm", type=float, help="client-side limit: requests per minute [default: off]"
     )
@@ -347,11 +309,4 @@ def add_parser(sub: Any) -> None:
         metavar="FILE",
         help="extra glossary file, YAML or CSV (repeatable)",
     )
-    names.add_argument("--no-glossary", action="store_true", help="give the model no known names")
-    names.add_argument(
-        "--store",
-        type=Path,
-        metavar="FILE",
-        help="SQLite store (cache, journal, ledger) [default: $SUMMARIZER_STORE]",
-    )
-    names.add_argument("--no-cache", action="store_true", help="do not reuse stored answers")
+    add_storage_arguments(names)

@@ -22,7 +22,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from summarizer.cli.args import settings_from_args
+from summarizer.cli.args import add_model_arguments, add_storage_arguments, settings_from_args
 from summarizer.cli.brief import report_line
 from summarizer.cli.exit_codes import EXIT_FAILED, EXIT_OK
 from summarizer.config import Settings
@@ -65,19 +65,7 @@ def add_eval_parser(sub: Any) -> None:
         type=Path,
         help="directory seed 'source' paths are relative to (default: repo root)",
     )
-    p.add_argument("--model", help="model name, or 'local' for the embedded model")
-    p.add_argument("--base-url", help="OpenAI-compatible endpoint (overrides OPENAI_BASE_URL)")
-    p.add_argument(
-        "--prompt",
-        action="append",
-        metavar="NAME@VERSION",
-        help="pin a prompt version (repeatable)",
-    )
-    p.add_argument(
-        "--strategy",
-        choices=("free", "decide"),
-        help="extraction strategy (default: decide on the embedded model, free on an endpoint)",
-    )
+    add_model_arguments(p, concurrency="cases and requests in flight")
     p.add_argument("--baseline", metavar="RUN", help="compare with a stored run id, or 'latest'")
     p.add_argument(
         "--rescore",
@@ -85,10 +73,6 @@ def add_eval_parser(sub: Any) -> None:
         help="re-score a stored run's outputs against today's gold; no model calls",
     )
     p.add_argument("--limit", type=int, help="only the first N cases")
-    p.add_argument(
-        "--concurrency", type=int, help="cases and requests in flight (default 4; local 1)"
-    )
-    p.add_argument("--store", type=Path, help="SQLite store (cache, journal, eval runs)")
     p.add_argument(
         "--report-dir",
         type=Path,
@@ -106,20 +90,7 @@ def add_eval_parser(sub: Any) -> None:
         metavar="METRIC=VALUE",
         help="fail when METRIC drops more than VALUE below the baseline (repeatable)",
     )
-    p.add_argument(
-        "--no-glossary",
-        action="store_true",
-        help="give the model no known names (measure the glossary's effect)",
-    )
-    p.add_argument("--no-cache", action="store_true", help="do not reuse stored answers")
-    p.add_argument("--timeout", type=float, help="seconds per request")
-    p.add_argument(
-        "--price",
-        nargs=2,
-        type=float,
-        metavar=("PROMPT", "COMPLETION"),
-        help="USD per million prompt and completion tokens, for the cost line",
-    )
+    add_storage_arguments(p)
     p.add_argument("--list", action="store_true", help="list stored eval runs and exit")
 
 
