@@ -28,7 +28,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,11 +39,10 @@ from pydantic import BaseModel
 from summarizer.config import Settings, Strategy
 from summarizer.errors import ConfigError, InputError, LLMError
 from summarizer.extraction.candidates import find_candidates
-from summarizer.extraction.decide import TitleOutcome, ask_title, decide_article
+from summarizer.extraction.decide import ask_title, decide_article
 from summarizer.extraction.event_text import article_overview
 from summarizer.extraction.extract import (
     ChunkOutcome,
-    HeadlineOutcome,
     extract_chunk,
     extract_headline,
 )
@@ -79,6 +78,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T", bound=BaseModel)
+_Answer = TypeVar("_Answer")
 
 
 class ProgressListener(Protocol):
@@ -231,13 +231,10 @@ async def _extract_article_chunks(
     return events, failures, dropped
 
 
-async def _headline(
-    article: Article, sentences: Sequence[Sentence], ctx: _Context
-) -> HeadlineOutcome | LLMError:
+async def _answer_or_error(call: Awaitable[_Answer]) -> _Answer | LLMError:
+    """Await a headline request; its failure is a value (the article's events still count)."""
     try:
-        return await extract_headline(
-            article, sentences, ctx.llm, prompt=ctx.headline_prompt, names=ctx.names
-        )
+        return await call
     except LLMError as e:
         return e
 
@@ -336,7 +333,11 @@ async def _extract_freely(
         listener.article_started(article, len(chunks))
     (events, failures, dropped), headline = await asyncio.gather(
         _extract_article_chunks(article, chunks, ctx, listener),
-        _headline(article, sentences, ctx),
+        _answer_or_error(
+            extract_headline(
+                article, sentences, ctx.llm, prompt=ctx.headline_prompt, names=ctx.names
+            )
+        ),
     )
     if isinstance(headline, LLMError):
         warnings = [f"headline and summary: {headline}", *dropped]
@@ -362,7 +363,8 @@ async def _extract_by_decision(
     base: ArticleSummary,
 ) -> _Extracted:
     """The ``decide`` strategy: one small decision per candidate; headline from the events."""
-    assert ctx.index is not None and ctx.decide_prompt is not None  # set for this strategy
+    # set for this strategy
+    assert ctx.index is not None and ctx.decide_prompt and ctx.title_prompt
     candidates = find_candidates(article.text)
     stats.chunks += len(candidates)
     if listener:
@@ -377,7 +379,9 @@ async def _extract_by_decision(
             index=ctx.index,
             on_candidate=(lambda: listener.chunk_finished(article)) if listener else None,
         ),
-        _title(article, sentences, ctx),
+        _answer_or_error(
+            ask_title(article, sentences, ctx.llm, prompt=ctx.title_prompt, names=ctx.names)
+        ),
     )
     events = [e for o in outcomes for e in o.events]
     failures = [
@@ -398,18 +402,6 @@ async def _extract_by_decision(
         update["warnings"] = title.warnings
     base = base.model_copy(update=update)
     return base, events, failures, isinstance(title, LLMError), len(candidates)
-
-
-async def _title(
-    article: Article, sentences: Sequence[Sentence], ctx: _Context
-) -> TitleOutcome | LLMError:
-    assert ctx.title_prompt is not None  # set for the decide strategy
-    try:
-        return await ask_title(
-            article, sentences, ctx.llm, prompt=ctx.title_prompt, names=ctx.names
-        )
-    except LLMError as e:
-        return e
 
 
 @dataclass
