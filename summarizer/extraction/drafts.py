@@ -81,7 +81,7 @@ class _Draft(BaseModel):
     @classmethod
     def model_json_schema(
         cls,
-        by_alias: bool | None = None,
+        by_alias: bool = True,
         ref_template: str = DEFAULT_REF_TEMPLATE,
         schema_generator: type[GenerateJsonSchema] = GenerateJsonSchema,
         mode: JsonSchemaMode = "validation",
