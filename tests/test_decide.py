@@ -231,6 +231,25 @@ async def test_a_toll_is_counted_once_for_the_event_its_clause_names() -> None:
     assert killed == {"Armed clash": None, "Non-state actor overtakes territory": 17}
 
 
+async def test_a_figure_is_never_given_to_an_event_whose_sub_type_cannot_have_it() -> None:
+    # Seed 002's «اسر 25 مسلحاً» with a toll clause added: the 25 are an arrest's captured, not
+    # a clash's, and the 4 killed are the clash's, not the arrest's.
+    text = "وفي حماه تمكنت القوات السورية والحلفاء من اسر 25 مسلحاً من «داعش» وقتل 4 آخرين."
+
+    def answer_with(kind: str) -> Any:
+        def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+            return {"kind": "event", "events": [{"type": option_id(request, "T", kind)}]}
+
+        return answer
+
+    outcomes, _ = await decide(text, answer_with("Arrests"))
+    [arrest] = [e for o in outcomes for e in o.events]
+    assert (arrest.fatalities.captured, arrest.fatalities.killed) == (25, None)
+    outcomes, _ = await decide(text, answer_with("Armed clash"))
+    [clash] = [e for o in outcomes for e in o.events]
+    assert (clash.fatalities.captured, clash.fatalities.killed) == (None, 4)
+
+
 @pytest.mark.parametrize(
     ("english", "arabic", "unsupported"),
     [

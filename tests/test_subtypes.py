@@ -49,7 +49,7 @@ def test_a_death_by_a_landmine_is_offered_as_an_explosion_first() -> None:
 
 
 def test_an_aircraft_that_targets_makes_an_air_strike_of_a_generic_verb() -> None:
-    # Seed 001: استهدف alone is a shelling word; the aircraft before it makes it an air strike.
+    # Seed 001: استهدف alone suggests a shelling; the aircraft before it makes it an air strike.
     [candidate] = find_candidates(
         "وكشف مصدر في وزارة الدفاع الروسية، أن الطائرات الروسية استهدفت يوم الخميس الماضي "
         "قافلة لداعش مؤلفة من 39 شاحنة"
@@ -57,6 +57,19 @@ def test_an_aircraft_that_targets_makes_an_air_strike_of_a_generic_verb() -> Non
     assert candidate_types(candidate)[0] == "Air/drone strike"
     [candidate] = find_candidates("واستهدفت قوات النظام بلدة كفرنبل بالمدفعية")
     assert "Air/drone strike" not in candidate_types(candidate)
+
+
+def test_a_targeting_verb_names_no_means_so_a_word_that_does_comes_first() -> None:
+    # Seed 004: snipers "targeted" a child -- a shooting, not a shelling.
+    [candidate] = find_candidates('أكد ناشطون أن قناصو الأسد استهدفوا الطفل "خالد الدقر"')
+    types = candidate_types(candidate)
+    assert types[:2] == ["Armed clash", "Attack"]
+    assert "Shelling/artillery/missile attack" in types  # still offered, after them
+    # Alone, the verb still suggests a shelling first; artillery words keep it first.
+    [candidate] = find_candidates("واستهدفت قوات النظام بلدة كفرنبل")
+    assert candidate_types(candidate)[0] == "Shelling/artillery/missile attack"
+    [candidate] = find_candidates("واستهدفت قوات النظام بلدة كفرنبل بقذائف الهاون وقتل مدنيان")
+    assert candidate_types(candidate)[0] == "Shelling/artillery/missile attack"
 
 
 def test_a_seed_sentence_gets_the_types_its_words_suggest() -> None:

@@ -250,6 +250,9 @@ def _event_figures(
 
     ``places`` are the places of the decided events: with one, the sentence's first figure of
     each slot is the event's; with several, :func:`_figure_for` gives each figure to one event.
+    A figure is never given to an event whose sub-type cannot have it (``_FIGURE_FITS``: the
+    25 captured of «اسر 25 مسلحاً» are not an air strike's, even when the strike is the only
+    event the model saw in the sentence).
     """
     by_id = proposals.options()
     clauses = sentence_clauses(candidate.sentence)
@@ -258,9 +261,12 @@ def _event_figures(
     for decision, takes in zip(decided, takers, strict=True):
         found = by_id.get(decision.place or "")
         place = found if isinstance(found, PlaceOption) else None
+        sub_type = _sub_type(candidate, decision.type)[0]
         figures.append(
             {
                 slot: _figure_for(slot, proposals, place, places, clauses, takes=slot in takes)
+                if sub_type in _FIGURE_FITS[slot]
+                else None
                 for slot in FIGURE_SLOTS
             }
         )

@@ -8,8 +8,9 @@ first); the model chooses among what it yields, ``Other`` always last.
 The order of the options matters: a small model takes the first one far more often than not.
 ACLED codes an event by its *means* (a shelling that kills is a shelling, not a killing), so
 the categories that name a means come first, then the kinds of happening, then the words that
-only say that people died or were attacked; within one rank, the category the sentence names
-most often, then the first named.
+only say that people died or were attacked or targeted (استهدف names no means: snipers,
+aircraft and artillery all "target"); within one rank, the category the sentence names most
+often, then the first named.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ TYPES_BY_CATEGORY: dict[TriggerCategory, tuple[SubEventType, ...]] = {
     "killing": ("Armed clash", "Attack"),
     "wounding": ("Armed clash", "Attack"),
     "shelling": ("Shelling/artillery/missile attack",),
+    "targeting": ("Shelling/artillery/missile attack", "Armed clash", "Attack"),
     "air_strike": ("Air/drone strike",),
     "explosion": ("Remote explosive/landmine/IED", "Suicide bomb"),
     "suicide_attack": ("Suicide bomb",),
@@ -73,7 +75,7 @@ _RANKS: tuple[tuple[TriggerCategory, ...], ...] = (
         "assassination",
     ),
     ("territory", "clash", "siege", "withdrawal", "infiltration", "border", "destruction"),
-    ("killing", "wounding", "attack", "operation", "shooting", "displacement"),
+    ("killing", "wounding", "attack", "targeting", "operation", "shooting", "displacement"),
 )
 _RANK: dict[TriggerCategory, int] = {c: r for r, group in enumerate(_RANKS) for c in group}
 

@@ -59,6 +59,7 @@ TriggerCategory = Literal[
     "killing",
     "wounding",
     "shelling",
+    "targeting",
     "air_strike",
     "explosion",
     "suicide_attack",
