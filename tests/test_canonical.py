@@ -99,3 +99,60 @@ def test_a_name_that_resolves_only_abroad_is_not_placed_under_a_syrian_header(
     assert issues and "outside the digest region" in issues[0]
     abroad, _ = canon.place(Location(name_ar="الجمالية", name_en="?"), None)
     assert abroad.verified and abroad.latitude is not None  # no header: the gazetteer's place
+
+
+def army_event(place_ar: str, actor_ar: str, **fields: Any) -> Event:
+    """An event whose attacker the decide strategy named with the glossary's default."""
+    return event(
+        location=Location(name_ar=place_ar, name_en=""),
+        actors=[Actor(name_ar=actor_ar, name_en="Syrian government forces", role="attacker")],
+        summary_en="Armed clash involving Syrian government forces.",
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    ("place_ar", "actor_ar", "name_en"),
+    [
+        ("الموصل", "الجيش", "Iraqi forces"),  # bare "the army" in a report from Mosul
+        ("تعز", "القوات الحكومية", "Yemeni government forces"),
+        ("بنغازي", "الجيش", "government forces (Libya)"),  # no one army: the country is named
+        ("صيدا", "وحدات الجيش", "Lebanese Armed Forces"),
+    ],
+)
+def test_a_bare_word_for_the_army_names_the_army_of_the_events_country(
+    canon: Canonicalizer, place_ar: str, actor_ar: str, name_en: str
+) -> None:
+    out = canon(army_event(place_ar, actor_ar))
+    assert [a.name_en for a in out.actors] == [name_en]
+    assert out.summary_en == f"Armed clash involving {name_en}."
+    assert any("the army of the event's country" in issue for issue in out.issues)
+
+
+def test_a_named_army_and_a_syrian_event_keep_their_names(canon: Canonicalizer) -> None:
+    # «الجيش السوري» names its country; in Syria the bare word is the Syrian army.
+    assert canon(army_event("القائم", "الجيش السوري")).actors[0].name_en == (
+        "Syrian government forces"
+    )
+    syrian = canon(army_event("ديرالزور", "الجيش"))
+    assert syrian.actors[0].name_en == "Syrian government forces"
+    assert not any("army of the event's country" in issue for issue in syrian.issues)
+
+
+def test_the_country_comes_from_the_header_or_the_quote_when_the_place_is_unknown(
+    canon: Canonicalizer,
+) -> None:
+    under_header = canon(army_event("تلة مجهولة", "الجيش", region_ar="الموصل"))
+    assert under_header.actors[0].name_en == "Iraqi forces"
+    quote = "واشتبك الجيش مع مسلحين قرب مدينة تعز"
+    in_quote = canon(army_event("", "الجيش", evidence_ar=quote, evidence_end=len(quote)))
+    assert in_quote.actors[0].name_en == "Yemeni government forces"
+    # No country anywhere: the glossary's default (the Syrian army) stands.
+    unknown = canon(army_event("", "الجيش"))
+    assert unknown.actors[0].name_en == "Syrian government forces"
+
+
+def test_a_claimant_army_is_named_by_the_events_country(canon: Canonicalizer) -> None:
+    claimed = Attribution(source_ar="الجيش", source_en="Syrian government forces", stance="claimed")
+    out = canon(army_event("الموصل", "مسلحون", attribution=claimed))
+    assert out.attribution.source_en == "Iraqi forces"

@@ -133,6 +133,31 @@ def test_acled_marks_civilian_targeting_only_for_violence_against_civilians() ->
     assert row["geo_precision"] == "1"  # Palmyra resolves to the town
 
 
+def test_acled_codes_a_countrys_army_as_state_forces_at_home_and_external_abroad() -> None:
+    mosul = Location(name_ar="الموصل", name_en="Mosul", admin1_en="Nineveh", verified=True)
+    article = ArticleSummary(source="s", article_id="a", outlet="Rudaw")
+
+    def row_for(attacker: Actor, target: Actor) -> dict[str, str]:
+        e = event("e1", 0, "اشتبك الجيش مع مسلحين", location=mosul, actors=[attacker, target])
+        briefing = Briefing(
+            articles=[article.model_copy(update={"events": [e]})],
+            clusters=[cluster("c1", [(article, e)])],
+        )
+        return rows(render_acled_csv(briefing))[0]
+
+    # Bare «الجيش» in Mosul was named the Iraqi army (names.canonical): state forces, 1.
+    army = Actor(name_ar="الجيش", name_en="Iraqi forces", role="attacker", verified=True)
+    row = row_for(army, ISLAMIC_STATE.model_copy(update={"role": "target"}))
+    assert (row["country"], row["iso"], row["region"]) == ("Iraq", "368", "Middle East")
+    assert row["event_id_cnty"].startswith("IRQ")
+    assert (row["inter1"], row["inter2"], row["interaction"]) == ("1", "2", "12")
+    # The Syrian army in Iraq is a state's forces outside their country: 8.
+    syrian = Actor(
+        name_ar="الجيش السوري", name_en="Syrian government forces", role="attacker", verified=True
+    )
+    assert row_for(syrian, ISLAMIC_STATE.model_copy(update={"role": "target"}))["inter1"] == "8"
+
+
 # --------------------------------------------------------------------------------------------
 # GeoJSON (RFC 7946)
 # --------------------------------------------------------------------------------------------

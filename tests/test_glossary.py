@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from summarizer.errors import ConfigError
 from summarizer.names.gazetteer import name_key
@@ -183,3 +184,14 @@ def test_bad_user_file_raises_config_error_naming_it(
 def test_missing_user_file_raises_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         Glossary.load([tmp_path / "absent.yaml"])
+
+
+def test_generic_variants_must_be_variants_of_a_countrys_army() -> None:
+    with pytest.raises(ValidationError, match="not among variants_ar"):
+        ActorEntry(canonical_en="X", kind="state_force", army_of="IQ", generic_ar=("الجيش",))
+    with pytest.raises(ValidationError, match="needs army_of"):
+        ActorEntry(
+            canonical_en="X", kind="state_force", variants_ar=("الجيش",), generic_ar=("الجيش",)
+        )
+    glossary = Glossary.load()
+    assert glossary.forces_of("IQ") is not None and glossary.forces_of("LY") is None

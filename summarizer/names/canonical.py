@@ -8,7 +8,9 @@ Two hooks for the pipeline, built once per run by :func:`glossary_hooks`:
   wherever the Arabic name resolves, places get their canonical English name, governorate and
   coordinates from the gazetteer, and ``verified`` says which names were looked up. Names the
   glossary does not know keep the model's transliteration, unverified. An ambiguous place is
-  reported in ``issues``, never guessed. When the model names no actor at all (small models
+  reported in ``issues``, never guessed. A country-neutral word for the army (bare «الجيش»)
+  names the government forces of the country the event is placed in (:meth:`Canonicalizer.name_en`).
+  When the model names no actor at all (small models
   often leave the list empty), the glossary actors named in the quote are listed with role
   ``other`` -- named in the text, roles not determined -- and an issue says so.
 """
@@ -77,21 +79,60 @@ class Canonicalizer:
             return location.model_copy(update={"admin1_en": header.admin1_en}), issues
         return location, issues
 
-    def actor(self, actor: Actor) -> Actor:
+    def country(self, event: Event, location: Location) -> Place | None:
+        """Return a place that tells which country the event happened in, or None.
+
+        The event's own (placed) location, else its digest header, else the places its quote
+        names when they all lie in one country.
+        """
+        if location.verified and location.name_ar:
+            placed = self.gazetteer.resolve(location.name_ar).place
+            if placed is not None:
+                return placed
+        header = self.gazetteer.resolve(event.region_ar).place if event.region_ar else None
+        if header is not None:
+            return header
+        if self.index is None or not event.evidence_ar:
+            return None
+        named = [
+            m.entry
+            for m in find_mentions(event.evidence_ar, self.index)
+            if isinstance(m.entry, Place)
+        ]
+        return named[0] if len({p.country_iso for p in named}) == 1 else None
+
+    def name_en(self, entry: ActorEntry, name_ar: str, country: Place | None) -> str:
+        """Return the English name of ``entry`` as ``name_ar`` names it in ``country``.
+
+        A country-neutral word for the army (``entry.generic_ar``: bare «الجيش», «القوات
+        الحكومية») names the government forces of the country the event is in: the glossary's
+        entry for that country (``army_of``), else "government forces (<country>)". With no
+        country known, the entry's own name (the glossary's default) stands.
+        """
+        if country is None or entry.army_of in (None, country.country_iso):
+            return entry.canonical_en
+        if not entry.is_generic(name_ar):
+            return entry.canonical_en
+        local = self.glossary.forces_of(country.country_iso)
+        return local.canonical_en if local else f"government forces ({country.country})"
+
+    def actor(self, actor: Actor, country: Place | None = None) -> Actor:
         """Return the actor with its canonical English name when the glossary knows it."""
         entry = self.glossary.lookup(actor.name_ar) if actor.name_ar else None
         if entry is None:
             return actor
-        return actor.model_copy(update={"name_en": entry.canonical_en, "verified": True})
+        name_en = self.name_en(entry, actor.name_ar, country)
+        return actor.model_copy(update={"name_en": name_en, "verified": True})
 
-    def attribution(self, attribution: Attribution) -> Attribution:
+    def attribution(self, attribution: Attribution, country: Place | None = None) -> Attribution:
         """Return the attribution with the claimant's canonical English name, if known."""
         if not attribution.source_ar:
             return attribution
         entry = self.glossary.lookup(attribution.source_ar)
         if entry is None:
             return attribution
-        return attribution.model_copy(update={"source_en": entry.canonical_en})
+        name_en = self.name_en(entry, attribution.source_ar, country)
+        return attribution.model_copy(update={"source_en": name_en})
 
     def quoted_actors(self, evidence_ar: str) -> list[Actor]:
         """Return the glossary actors (not mere sources) named in a quote, role ``other``."""
@@ -113,16 +154,36 @@ class Canonicalizer:
     def __call__(self, event: Event) -> Event:
         """Return ``event`` with canonical names (a new object; the input is untouched)."""
         location, issues = self.place(event.location, event.region_ar)
-        actors = [self.actor(a) for a in event.actors]
+        country = self.country(event, location)
+        actors = [self.actor(a, country) for a in event.actors]
         if not actors:
-            actors = self.quoted_actors(event.evidence_ar)
+            actors = [self.actor(a, country) for a in self.quoted_actors(event.evidence_ar)]
             if actors:
                 issues.append("actors listed from the names in the quote; roles not determined")
+        attribution = self.attribution(event.attribution, country)
+        summary_en = event.summary_en
+        # (English name before canonicalising, Arabic name, English name after)
+        named: list[tuple[str | None, str, str | None]] = [
+            (b.name_en, a.name_ar, a.name_en) for b, a in zip(event.actors, actors, strict=False)
+        ]
+        named.append(
+            (event.attribution.source_en, attribution.source_ar or "", attribution.source_en)
+        )
+        for before_en, name_ar, after_en in named:
+            entry = self.glossary.lookup(name_ar) if name_ar else None
+            if entry is None or after_en in (None, entry.canonical_en):
+                continue
+            # Named as the army of the event's country: a summary built from the fields names
+            # it as extraction did (Syrian government forces), so it is renamed there too.
+            if before_en and after_en:
+                summary_en = summary_en.replace(before_en, after_en)
+            issues.append(f"{name_ar!r} named {after_en!r}, the army of the event's country")
         return event.model_copy(
             update={
                 "location": location,
                 "actors": actors,
-                "attribution": self.attribution(event.attribution),
+                "attribution": attribution,
+                "summary_en": summary_en,
                 "issues": [*event.issues, *issues],
             }
         )

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from summarizer.errors import ConfigError
 from summarizer.names.gazetteer import name_key
@@ -83,6 +83,16 @@ class ActorEntry(BaseModel):
     quoted_variants_ar: tuple[str, ...] = Field(
         default=(), description="Spellings that are also common words; matched only in quotes."
     )
+    army_of: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166-1 alpha-2 code: the entry is that country's government forces.",
+    )
+    generic_ar: tuple[str, ...] = Field(
+        default=(),
+        description="Variants (among variants_ar) that name the government forces of whichever "
+        "country the report is about (bare «الجيش»); see Glossary.forces_of.",
+    )
     note: str = Field(default="", description="Reviewer's note: usage, partisanship, scope.")
     source: str = Field(default="packaged", description="File the entry (last) came from.")
 
@@ -98,6 +108,20 @@ class ActorEntry(BaseModel):
         if any(not name_key(v) for v in cleaned):
             raise ValueError("variants must not be blank")
         return cleaned
+
+    @model_validator(mode="after")
+    def _generic_are_variants(self) -> ActorEntry:
+        keys = {name_key(v) for v in self.variants_ar}
+        strays = [g for g in self.generic_ar if name_key(g) not in keys]
+        if strays:
+            raise ValueError(f"generic_ar names not among variants_ar: {strays}")
+        if self.generic_ar and self.army_of is None:
+            raise ValueError("generic_ar needs army_of (the country they default to)")
+        return self
+
+    def is_generic(self, name_ar: str) -> bool:
+        """Return True when ``name_ar`` is one of the entry's country-neutral variants."""
+        return name_key(name_ar) in {name_key(g) for g in self.generic_ar}
 
 
 class Glossary:
@@ -155,6 +179,10 @@ class Glossary:
             found = self._quoted.get(key)
         return found
 
+    def forces_of(self, country_iso: str) -> ActorEntry | None:
+        """Return the government forces of a country (the entry with that ``army_of``), if any."""
+        return next((e for e in reversed(self.entries) if e.army_of == country_iso), None)
+
     def variant_keys(self) -> tuple[dict[str, ActorEntry], dict[str, ActorEntry]]:
         """Return (plain, quoted-only) variants keyed by :func:`name_key` (for mention finding)."""
         return dict(self._plain), dict(self._quoted)
@@ -168,6 +196,8 @@ def _merge(old: ActorEntry | None, new: ActorEntry) -> ActorEntry:
         kind=new.kind,
         variants_ar=tuple(dict.fromkeys(old.variants_ar + new.variants_ar)),
         quoted_variants_ar=tuple(dict.fromkeys(old.quoted_variants_ar + new.quoted_variants_ar)),
+        army_of=new.army_of or old.army_of,
+        generic_ar=tuple(dict.fromkeys(old.generic_ar + new.generic_ar)),
         note=new.note or old.note,
         source=new.source,
     )
@@ -184,7 +214,10 @@ def _reassign_variants(entries: Iterable[ActorEntry]) -> list[ActorEntry]:
     for i, entry in enumerate(ordered):
         keep = tuple(v for v in entry.variants_ar if owner[name_key(v)] == i)
         keep_q = tuple(v for v in entry.quoted_variants_ar if owner[name_key(v)] == i)
-        result.append(entry.model_copy(update={"variants_ar": keep, "quoted_variants_ar": keep_q}))
+        kept = {name_key(v) for v in keep}
+        generic = tuple(g for g in entry.generic_ar if name_key(g) in kept)
+        update = {"variants_ar": keep, "quoted_variants_ar": keep_q, "generic_ar": generic}
+        result.append(entry.model_copy(update=update))
     return result
 
 

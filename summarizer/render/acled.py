@@ -14,12 +14,13 @@ left EMPTY, never guessed:
   allies); ``actor2`` / ``assoc_actor_2``: the targets. Names are this tool's canonical English,
   NOT ACLED's actor dictionary (e.g. "Syrian government forces", not "Military Forces of Syria").
   ``inter1`` / ``inter2``: ACLED's numeric actor type, only where the reviewed glossary's kind
-  maps to one without judgement (see :data:`INTER_CODES`); ``interaction``: the two codes, lower
+  maps to one without judgement (see :data:`INTER_CODES`); a country's army (the glossary's
+  ``army_of``) is 1 in its own country and 8 abroad; ``interaction``: the two codes, lower
   first, or the one code followed by 0 (ACLED's "sole action") when there is no second actor.
 * ``civilian_targeting``: "Civilian targeting" for Violence against civilians (ACLED: every
   such event targets civilians); empty otherwise (we do not know).
-* ``iso`` (ISO 3166 numeric), ``region`` (ACLED's region), ``country``: from the place's country
-  when the gazetteer gives one, else "Syria" only for a place the Syrian gazetteer resolved.
+* ``iso`` (ISO 3166 numeric), ``region`` (ACLED's region), ``country``: from the country of
+  the gazetteer place the location resolved to (Syria and its region); empty when unplaced.
 * ``admin1``: the governorate; ``admin2``/``admin3``: empty (the briefing does not carry them).
 * ``latitude``/``longitude`` and ``geo_precision`` (ACLED: 1 the town itself, 2 a part of a
   district / nearby, 3 only the governorate): from the gazetteer entry the place resolved to.
@@ -187,16 +188,6 @@ def conservative_fatalities(members: Sequence[ClusterMember]) -> int | None:
     return min(figures) if figures else None
 
 
-def _country(location: Location, gazetteer: Gazetteer) -> str:
-    country = getattr(location, "country", None)  # set by the gazetteer once it covers more
-    if isinstance(country, str) and country:
-        return country
-    place = _place(location, gazetteer)
-    if place is not None and place.country == "Syria" and place.admin1_en:
-        return "Syria"
-    return ""
-
-
 def _place(location: Location, gazetteer: Gazetteer) -> Place | None:
     """Return the gazetteer place a verified location resolved to, if it still resolves."""
     if not location.verified or not location.name_ar:
@@ -212,12 +203,21 @@ def _actor_names(actors: Sequence[Actor]) -> list[str]:
     return list(dict.fromkeys(a.name_en or a.name_ar for a in actors))
 
 
-def _inter(actor_name: str, actors: Sequence[Actor], glossary: Glossary) -> int | None:
+def _inter(
+    actor_name: str, actors: Sequence[Actor], glossary: Glossary, country_iso: str | None
+) -> int | None:
+    """Return the actor's ACLED inter code; a country's army is 1 at home and 8 abroad."""
     actor = next((a for a in actors if (a.name_en or a.name_ar) == actor_name), None)
     if actor is None or not actor.verified:
         return None
     entry = glossary.lookup(actor.name_ar)
-    return INTER_CODES.get(entry.kind) if entry is not None else None
+    if entry is None:
+        return None
+    if entry.army_of is not None and country_iso is not None:
+        # A bare «الجيش» was named as the army of the event's country (names.canonical).
+        at_home = entry.army_of == country_iso or entry.is_generic(actor.name_ar)
+        return 1 if at_home else 8
+    return INTER_CODES.get(entry.kind)
 
 
 def _interaction(inter1: int | None, inter2: int | None, has_actor2: bool) -> str:
@@ -264,12 +264,13 @@ def _row(
     targets = _actor_names([a for a in actors if a.role == "target"])
     actor1 = attackers[0] if attackers else ""
     actor2 = targets[0] if targets else ""
-    inter1 = _inter(actor1, actors, glossary) if actor1 else None
-    inter2 = _inter(actor2, actors, glossary) if actor2 else None
     location = cluster.location
-    country = _country(location, gazetteer)
-    iso, iso3, region = COUNTRIES.get(country, (None, "", ""))
     place = _place(location, gazetteer)
+    country = place.country if place is not None else ""
+    iso, iso3, region = COUNTRIES.get(country, (None, "", ""))
+    country_iso = place.country_iso if place is not None else None
+    inter1 = _inter(actor1, actors, glossary, country_iso) if actor1 else None
+    inter2 = _inter(actor2, actors, glossary, country_iso) if actor2 else None
     located = location.latitude is not None and location.longitude is not None
     geo = _GEO_PRECISION.get(place.kind) if place is not None and located else None
     fatalities = conservative_fatalities(members)
