@@ -25,7 +25,6 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
-from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode
 
 from summarizer.schema import ActorRole, Qualifier, Stance, SubEventType
 
@@ -79,15 +78,7 @@ class _Draft(BaseModel):
     _schemas: ClassVar[dict[tuple[object, ...], dict[str, Any]]] = {}
 
     @classmethod
-    def model_json_schema(
-        cls,
-        by_alias: bool = True,
-        ref_template: str = DEFAULT_REF_TEMPLATE,
-        schema_generator: type[GenerateJsonSchema] = GenerateJsonSchema,
-        mode: JsonSchemaMode = "validation",
-        *,
-        union_format: Literal["any_of", "primitive_type_array"] = "any_of",
-    ) -> dict[str, Any]:
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Return pydantic's JSON schema, built once per class and arguments.
 
         pydantic rebuilds the schema on every call, and instructor asks for it on every request
@@ -95,14 +86,14 @@ class _Draft(BaseModel):
         Each caller gets its own copy, so mutating it cannot change the next request. Only
         reused when instructor is handed the same class each time
         (:func:`summarizer.llm.openai_backend.response_model_for_instructor`).
+
+        The arguments are passed through untouched: pydantic's signature changes between minor
+        releases (``by_alias`` became optional in 2.14, ``union_format`` arrived in 2.12), and
+        a cache has no business restating it.
         """
-        key = (cls, by_alias, ref_template, schema_generator, mode, union_format)
+        key = (cls, args, tuple(sorted(kwargs.items())))
         if key not in _Draft._schemas:
-            # union_format is newer than pydantic 2.11 (our floor): pass it only when set.
-            extra = {} if union_format == "any_of" else {"union_format": union_format}
-            _Draft._schemas[key] = super().model_json_schema(
-                by_alias, ref_template, schema_generator, mode, **extra
-            )
+            _Draft._schemas[key] = super().model_json_schema(*args, **kwargs)
         schema: dict[str, Any] = _copy_json(_Draft._schemas[key])
         return schema
 
