@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cli.estimate import LOCAL_SECONDS_PER_TOKEN, local_model_notice
+from summarizer.cli.estimate import SEED_SECONDS, local_model_notice
 from summarizer.cli.main import build_parser, main
 from summarizer.config import Settings
 from tests.support import FakeOpenAI, RuleModel
@@ -74,9 +74,16 @@ def test_verbosity_is_accepted_before_and_after_the_command() -> None:
 def test_local_notice_gives_the_expected_time_and_the_way_to_an_endpoint() -> None:
     settings = Settings.from_env(env={})
     line = local_model_notice([str(ROOT / "seeds")], settings)
-    assert "about 11,540 input tokens" in line and "~21 min on 2 cores" in line
+    minutes = round(SEED_SECONDS["decide"] / 60)  # the default strategy's measured run
+    assert f"about 11,540 input tokens: expect ~{minutes} min on 2 cores" in line
     assert "OPENAI_BASE_URL" in line and "--base-url" in line
-    assert round(11_540 * LOCAL_SECONDS_PER_TOKEN) == 1_240  # the README's measured run
+
+
+def test_local_notice_expects_the_time_of_the_strategy_that_runs() -> None:
+    free = Settings.from_env(env={}, strategy="free")
+    line = local_model_notice([str(ROOT / "seeds")], free)
+    assert f"~{round(SEED_SECONDS['free'] / 60)} min on 2 cores" in line
+    assert SEED_SECONDS["free"] > SEED_SECONDS["decide"]
 
 
 @pytest.fixture

@@ -364,3 +364,81 @@ async def test_an_english_report_is_read_freely_even_under_decide(tmp_path: Any)
     briefing, _ = await arun([str(source)], settings, llm=llm)
     assert sorted(set(llm.prompts())) == ["events", "headline"]
     assert [p.name for p in briefing.articles[0].prompts] == ["events", "headline"]
+
+
+def type_id(request: LLMRequest[Any], sub_type: str) -> str:
+    """Return the ``T<n>`` id under which ``sub_type`` is offered."""
+    return option_id(request, "T", sub_type)
+
+
+# Seed 004: the SDF take a building in Raqqa (a non-state actor overtakes territory).
+SDF_TAKE = (
+    "تستمر المعارك العنيفة في مدينة الرقة، حيث أعلنت قوات سوريا الديمقراطية عن تمكنها من "
+    "السيطرة على مبنى القصر العدلي في مركز المدينة الرقة."
+)
+
+
+async def test_a_territory_gain_is_named_after_its_gainer_not_the_models_guess() -> None:
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        gainer = option_id(request, "A", "قوات سوريا الديمقراطية")
+        raqqa = option_id(request, "P", "الرقة")
+        regains = type_id(request, "Government regains territory")
+        return {"kind": "event", "events": [{"type": regains, "place": raqqa, "attacker": gainer}]}
+
+    outcomes, _ = await decide(SDF_TAKE, answer)
+    [event] = [e for o in outcomes for e in o.events]
+    assert event.sub_event_type == "Non-state actor overtakes territory"
+    assert any("named after the gainer" in issue for issue in event.issues)
+
+
+async def test_one_capture_listed_under_both_gain_types_is_kept_once() -> None:
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        gainer = option_id(request, "A", "قوات سوريا الديمقراطية")
+        return {
+            "kind": "event",
+            "events": [
+                {
+                    "type": type_id(request, "Non-state actor overtakes territory"),
+                    "place": option_id(request, "P", "الرقة"),
+                    "attacker": gainer,
+                },
+                {
+                    "type": type_id(request, "Government regains territory"),
+                    "place": option_id(request, "P", "الرقة"),
+                    "attacker": gainer,
+                },
+            ],
+        }
+
+    outcomes, _ = await decide(SDF_TAKE, answer)
+    events = [e for o in outcomes for e in o.events]
+    assert [e.sub_event_type for e in events] == ["Non-state actor overtakes territory"]
+
+
+async def test_two_gainers_in_one_sentence_keep_their_own_gain_types() -> None:
+    text = "سيطرت قوات الأسد على بلدة مورك بينما سيطر تنظيم الدولة على قرية عقيربات."
+
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        regains = type_id(request, "Government regains territory")
+        return {
+            "kind": "event",
+            "events": [
+                {
+                    "type": regains,
+                    "place": option_id(request, "P", "مورك"),
+                    "attacker": option_id(request, "A", "قوات الأسد"),
+                },
+                {
+                    "type": type_id(request, "Non-state actor overtakes territory"),
+                    "place": option_id(request, "P", "عقيربات"),
+                    "attacker": option_id(request, "A", "تنظيم الدولة"),
+                },
+            ],
+        }
+
+    outcomes, _ = await decide(text, answer)
+    events = [e for o in outcomes for e in o.events]
+    assert [(e.location.name_en, e.sub_event_type) for e in events] == [
+        ("Morek", "Government regains territory"),
+        ("Uqayribat", "Non-state actor overtakes territory"),
+    ]

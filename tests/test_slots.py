@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -11,42 +10,13 @@ from hypothesis import strategies as st
 
 from summarizer.evals.dataset import load_seeds
 from summarizer.evals.slot_recall import measure_slot_recall
-from summarizer.extraction.slots import (
-    SlotChoice,
-    SlotProposals,
-    propose_for_sentences,
-    propose_slots,
-    render_options,
-    resolve_choice,
-)
-from summarizer.names.gazetteer import Gazetteer
-from summarizer.names.glossary import Glossary
-from summarizer.names.mentions import MentionIndex
+from summarizer.extraction.slot_options import SlotProposals, render_options
+from summarizer.extraction.slots import propose_for_sentences, propose_slots
 from summarizer.text.arabic import split_sentences
+from tests.support.seedslots import mention_index, proposals_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-
-
-@cache
-def _index() -> MentionIndex:
-    return MentionIndex.from_glossary_and_gazetteer(Glossary.load(), Gazetteer.load())
-
-
-@cache
-def _seed(stem: str) -> str:
-    return (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
-
-
-def _propose(seed: str, fragment: str) -> tuple[str, SlotProposals]:
-    """Return the article and the proposals of its sentence containing ``fragment``."""
-    text = _seed(seed)
-    sentences = split_sentences(text)
-    proposed = propose_for_sentences(text, sentences, index=_index())
-    for sentence, proposals in zip(sentences, proposed, strict=True):
-        if fragment in sentence.text:
-            return text, proposals
-    raise AssertionError(f"no sentence of {seed} contains {fragment!r}")
 
 
 def _figures(proposals: SlotProposals) -> list[tuple[str, int | None, str, str]]:
@@ -62,13 +32,13 @@ def _assert_slices_back(text: str, proposals: SlotProposals) -> None:
 
 
 def test_figure_counted_by_the_noun_after_it_with_approximate_qualifier() -> None:
-    text, proposals = _propose("004_575a162d0ffe51db", "سقوط حوالي 40 قتيلا")
+    text, proposals = proposals_for("004_575a162d0ffe51db", "سقوط حوالي 40 قتيلا")
     assert ("حوالي 40 قتيلا", 40, "killed", "approximate") in _figures(proposals)
     _assert_slices_back(text, proposals)
 
 
 def test_figure_counted_by_the_verb_before_it_with_at_least_qualifier() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "من قتل اكثر من 15 عنصر من الفرقة")
+    _, proposals = proposals_for("004_575a162d0ffe51db", "من قتل اكثر من 15 عنصر من الفرقة")
     assert ("اكثر من 15 عنصر", 15, "killed", "at_least") in _figures(proposals)
     # "عدد من الأنفاق" (tunnels) is a vague quantity of things: kept, never offered.
     others = [f for f in proposals.figures if f.text == "عدد من الأنفاق"]
@@ -76,31 +46,31 @@ def test_figure_counted_by_the_verb_before_it_with_at_least_qualifier() -> None:
 
 
 def test_killed_and_wounded_together_stay_one_unsplit_figure() -> None:
-    _, proposals = _propose("003_0131742d3763c47f", "قتل وجرح أكثر من 20")
+    _, proposals = proposals_for("003_0131742d3763c47f", "قتل وجرح أكثر من 20")
     assert ("أكثر من 20 إرهابياً", 20, "killed_or_wounded", "at_least") in _figures(proposals)
 
 
 def test_captured_and_civilian_killed_figures() -> None:
-    _, captured = _propose("002_a95c09379bc074d2", "اسر 25 مسلحاً")
+    _, captured = proposals_for("002_a95c09379bc074d2", "اسر 25 مسلحاً")
     assert ("25 مسلحاً", 25, "captured", "exact") in _figures(captured)
-    _, killed = _propose("001_98f5cc1f4c9b0df9", "استشهاد 35 مدنياً")
+    _, killed = proposals_for("001_98f5cc1f4c9b0df9", "استشهاد 35 مدنياً")
     assert ("35 مدنياً", 35, "killed", "exact") in _figures(killed)
 
 
 def test_distances_vehicles_and_missiles_are_other_not_tolls() -> None:
-    _, convoy = _propose("001_98f5cc1f4c9b0df9", "39 شاحنة")
+    _, convoy = proposals_for("001_98f5cc1f4c9b0df9", "39 شاحنة")
     counts = {f.value: f.counts for f in convoy.figures}
     assert counts[39] == "other"
     assert counts[120] == "killed"  # "قضت على أكثر من 120 إرهابياً" in the same sentence
-    _, distance = _propose("001_98f5cc1f4c9b0df9", "بـ10 كيلو مترات")
+    _, distance = proposals_for("001_98f5cc1f4c9b0df9", "بـ10 كيلو مترات")
     assert {f.value: f.counts for f in distance.figures}[10] == "other"
-    _, missiles = _propose("004_575a162d0ffe51db", "بـ 15 صاروخ فيل")
+    _, missiles = proposals_for("004_575a162d0ffe51db", "بـ 15 صاروخ فيل")
     assert {f.value: f.counts for f in missiles.figures}[15] == "other"
     assert "15 صاروخ" not in render_options(missiles)
 
 
 def test_vague_and_singular_casualty_words() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "ما أدى لسقوط شهيد وعدد من الجرحى")
+    _, proposals = proposals_for("004_575a162d0ffe51db", "ما أدى لسقوط شهيد وعدد من الجرحى")
     figures = _figures(proposals)
     assert ("شهيد", 1, "killed", "exact") in figures
     assert ("وعدد من الجرحى", None, "wounded", "unspecified") in figures
@@ -111,16 +81,16 @@ def test_vague_and_singular_casualty_words() -> None:
 
 
 def test_actors_known_to_the_glossary_and_names_after_heads() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "تمكن كتيبة الهندسة التابعة له")
+    _, proposals = proposals_for("004_575a162d0ffe51db", "تمكن كتيبة الهندسة التابعة له")
     actors = {a.text: a.name_en for a in proposals.actors}
     assert actors["فيلق الرحمن"] == "Faylaq al-Rahman"
     assert actors["كتيبة الهندسة"] is None  # not in the glossary: to be transliterated
-    _, amaq = _propose("004_575a162d0ffe51db", "وقالت وكالة أعماق")
+    _, amaq = proposals_for("004_575a162d0ffe51db", "وقالت وكالة أعماق")
     assert "عناصر التنظيم" in {a.text for a in amaq.actors if not a.known}
 
 
 def test_places_from_the_digest_header_and_after_designators() -> None:
-    text, proposals = _propose("004_575a162d0ffe51db", "تعرضت قريتي سنيسل والمحطة")
+    text, proposals = proposals_for("004_575a162d0ffe51db", "تعرضت قريتي سنيسل والمحطة")
     places = {p.text: (p.origin, p.name_en, p.admin1_en, p.known) for p in proposals.places}
     assert places["حمص"] == ("region", "Homs", "Homs", True)
     assert places["سنيسل"] == ("sentence", None, "Homs", False)
@@ -129,97 +99,41 @@ def test_places_from_the_digest_header_and_after_designators() -> None:
 
 
 def test_region_phrase_around_a_known_place() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "إعدامات بحق 17 عنصر")
+    _, proposals = proposals_for("004_575a162d0ffe51db", "إعدامات بحق 17 عنصر")
     places = {p.text: (p.name_en, p.admin1_en) for p in proposals.places}
     assert places["ريف ديرالزور الشرقي"] == ("Deir ez-Zor countryside (east)", "Deir ez-Zor")
 
 
 def test_previous_sentence_places_offered_only_when_the_sentence_has_none() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "وأشار ناشطون إلى أن الطفل تم إسعافه")
+    _, proposals = proposals_for("004_575a162d0ffe51db", "وأشار ناشطون إلى أن الطفل تم إسعافه")
     assert {p.origin for p in proposals.places} == {"previous"}
     assert "حرستا" in {p.text for p in proposals.places}
 
 
 def test_claimants_with_stance_hints_and_chains() -> None:
-    _, amaq = _propose("004_575a162d0ffe51db", "وقالت وكالة أعماق")
+    _, amaq = proposals_for("004_575a162d0ffe51db", "وقالت وكالة أعماق")
     assert [(c.text, c.name_en, c.stance) for c in amaq.claimants] == [
         ("وكالة أعماق", "Amaq News Agency", "reported")
     ]
-    _, chain = _propose("001_98f5cc1f4c9b0df9", "بموازاة ذلك نقل موقع")
+    _, chain = proposals_for("001_98f5cc1f4c9b0df9", "بموازاة ذلك نقل موقع")
     claimants = {c.text: (c.stance, c.via) for c in chain.claimants}
     assert claimants["موقع «روسيا اليوم"] == ("reported", False)
     assert claimants["مصادر عسكرية"] == ("claimed", True)  # the army's own source
-    _, denial = _propose("004_575a162d0ffe51db", "ونفى المتحدث باسم التحالف الدولي")
+    _, denial = proposals_for("004_575a162d0ffe51db", "ونفى المتحدث باسم التحالف الدولي")
     assert [c.stance for c in denial.claimants if c.text.startswith("المتحدث")] == ["denied"]
 
 
 def test_announcer_before_the_verb_is_proposed_as_claimant() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "أعلن خلاله عن تمكنه من قتل")
+    _, proposals = proposals_for("004_575a162d0ffe51db", "أعلن خلاله عن تمكنه من قتل")
     assert [(c.text, c.stance) for c in proposals.claimants] == [("تنظيم الدولة", "claimed")]
 
 
 def test_dates_are_whole_words_only() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "أكد ناشطون اليوم السبت")
+    _, proposals = proposals_for("004_575a162d0ffe51db", "أكد ناشطون اليوم السبت")
     assert [d.text for d in proposals.dates] == ["اليوم السبت"]
     text = "قتل 3 مدنيين في أيار الماضي في حلب، وامسك الجيش بالمنطقة أمس"
-    dates = propose_slots(text, 0, len(text), index=_index()).dates
+    dates = propose_slots(text, 0, len(text), index=mention_index()).dates
     assert [d.text for d in dates] == ["أمس"]
-
-
-# --- Rendering and choosing ----------------------------------------------------------------
-
-
-def test_render_is_a_few_numbered_lines() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "وقالت وكالة أعماق")
-    assert render_options(proposals) == (
-        "Places: P1 شمال منطقة حميمة (north of Humaymah, Homs) | P2 حميمة (Humaymah, Homs)"
-        " | P3 محافظة ديرالزور (Deir ez-Zor)\n"
-        "Actors: A1 عناصر التنظيم (?) | A2 قوات الأسد (Syrian government forces)\n"
-        "Figures: F1 حوالي 40 قتيلا → killed, approximate\n"
-        "Claimants: C1 وكالة أعماق (Amaq News Agency) reported"
-    )
-
-
-def test_chosen_ids_become_schema_values() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "وقالت وكالة أعماق")
-    choice = SlotChoice(
-        place="P2", attackers=["A1"], targets=["A2"], killed="F1", claimant="C1", stance="claimed"
-    )
-    resolved = resolve_choice(proposals, choice, english={"A1": "Islamic State members"})
-    assert resolved.location is not None
-    assert (resolved.location.name_ar, resolved.location.admin1_en) == ("حميمة", "Homs")
-    assert [(a.name_ar, a.name_en, a.role) for a in resolved.actors] == [
-        ("عناصر التنظيم", "Islamic State members", "attacker"),
-        ("قوات الأسد", "Syrian government forces", "target"),
-    ]
-    assert (resolved.fatalities.killed, resolved.fatalities.qualifier) == (40, "approximate")
-    assert (resolved.attribution.source_ar, resolved.attribution.stance) == (
-        "وكالة أعماق",
-        "claimed",
-    )
-    assert resolved.issues == ()
-
-
-def test_ids_not_offered_or_not_tolls_become_issues() -> None:
-    _, proposals = _propose("004_575a162d0ffe51db", "بـ 15 صاروخ فيل")
-    missiles = next(f.id for f in proposals.figures if f.value == 15)
-    resolved = resolve_choice(
-        proposals, SlotChoice(place="P9", killed=missiles, wounded="A1", attackers=["A2"])
-    )
-    assert [(i.kind, i.slot) for i in resolved.issues] == [
-        ("unknown_option", "place"),
-        ("not_a_toll", "killed"),
-        ("wrong_slot", "wounded"),
-    ]
-    assert resolved.fatalities.is_empty()
-    assert resolved.location is None
-
-
-def test_combined_figure_chosen_as_killed_gives_no_number() -> None:
-    _, proposals = _propose("003_0131742d3763c47f", "قتل وجرح أكثر من 20")
-    combined = next(f.id for f in proposals.figures if f.counts == "killed_or_wounded")
-    resolved = resolve_choice(proposals, SlotChoice(killed=combined))
-    assert (resolved.fatalities.killed, resolved.fatalities.qualifier) == (None, "unspecified")
 
 
 # --- Offsets -------------------------------------------------------------------------------
@@ -230,14 +144,14 @@ def test_every_option_of_every_seed_and_fakes_sentence_slices_back() -> None:
     sample = ROOT / "evals" / "fakes" / "sample.jsonl"
     texts += [json.loads(line)["text"] for line in sample.read_text(encoding="utf-8").splitlines()]
     for text in texts:
-        for proposals in propose_for_sentences(text, split_sentences(text), index=_index()):
+        for proposals in propose_for_sentences(text, split_sentences(text), index=mention_index()):
             _assert_slices_back(text, proposals)
 
 
 def test_english_fakes_numbers_are_never_offered_as_arabic_tolls() -> None:
     line = (ROOT / "evals" / "fakes" / "sample.jsonl").read_text(encoding="utf-8").splitlines()[0]
     text = json.loads(line)["text"]  # "Mortar fire in Damascus kills 12 wounds 50 ..."
-    proposed = propose_for_sentences(text, split_sentences(text), index=_index())
+    proposed = propose_for_sentences(text, split_sentences(text), index=mention_index())
     assert any(f.value == 12 for p in proposed for f in p.figures)
     assert not any(f.offered for p in proposed for f in p.figures)
 
@@ -275,7 +189,7 @@ def test_offsets_always_slice_back(pieces: list[str], cut_a: int, cut_b: int) ->
     text = "".join(pieces)
     start, end = sorted((min(cut_a, len(text)), min(cut_b, len(text))))
     proposals = propose_slots(
-        text, start, end, index=_index(), previous=(0, start), region_ar="حلب"
+        text, start, end, index=mention_index(), previous=(0, start), region_ar="حلب"
     )
     _assert_slices_back(text, proposals)
     for option in proposals.options().values():
@@ -298,7 +212,7 @@ RECALL_FLOORS = {
 
 def test_proposal_recall_over_the_gold_stays_above_its_floors() -> None:
     dataset = load_seeds(sorted((ROOT / "evals" / "gold" / "seeds").glob("*.json")), root=ROOT)
-    recall = measure_slot_recall(dataset.cases, index=_index())
+    recall = measure_slot_recall(dataset.cases, index=mention_index())
     assert recall["place"].total == 107
     for slot, floor in RECALL_FLOORS.items():
         assert recall[slot].recall >= floor, (slot, recall[slot].recall, recall[slot].misses)

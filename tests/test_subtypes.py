@@ -6,7 +6,12 @@ from typing import get_args
 
 from summarizer.extraction.candidates import find_candidates
 from summarizer.extraction.decide import candidate_types
-from summarizer.extraction.subtypes import TYPES_BY_CATEGORY, proposed_types
+from summarizer.extraction.subtypes import (
+    TERRITORY_GAINS,
+    TYPES_BY_CATEGORY,
+    proposed_types,
+    territory_gain_type,
+)
 from summarizer.extraction.triggers import TriggerCategory
 
 
@@ -79,3 +84,18 @@ def test_a_seed_sentence_gets_the_types_its_words_suggest() -> None:
         "Government regains territory",
         "Non-state actor overtakes territory",
     ]
+
+
+def test_a_territory_gain_follows_the_gainers_kind_and_nothing_else_changes() -> None:
+    regains, overtakes = TERRITORY_GAINS
+    assert territory_gain_type(regains, "jihadist") == overtakes
+    assert territory_gain_type(regains, "kurdish_led") == overtakes
+    assert territory_gain_type(overtakes, "state_force") == regains
+    assert territory_gain_type(overtakes, "allied_force") == regains
+    # Kinds on no one side, unknown gainers and other sub-types keep the model's choice.
+    assert territory_gain_type(overtakes, "foreign_state") == overtakes
+    assert territory_gain_type(regains, None) == regains
+    assert territory_gain_type("Non-violent transfer of territory", "jihadist") == (
+        "Non-violent transfer of territory"
+    )
+    assert territory_gain_type("Armed clash", "state_force") == "Armed clash"

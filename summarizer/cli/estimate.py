@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from summarizer.config import Settings
+from summarizer.config import Settings, Strategy
 from summarizer.ingest import read_sources
 from summarizer.text.article import Article
 from summarizer.tokens import estimate_tokens
 
-__all__ = ["LOCAL_SECONDS_PER_TOKEN", "SEED_TOKENS", "estimate_input_tokens", "local_model_notice"]
+__all__ = ["SEED_SECONDS", "SEED_TOKENS", "estimate_input_tokens", "local_model_notice"]
 
 #: Estimated input tokens of the five seeds (``summarizer.tokens.estimate_tokens``).
 SEED_TOKENS = 11_540
-#: Wall seconds per estimated input token on the embedded model, 2 cores: the README's
-#: measurement, 1,240 s for the five seeds (``bench/local_e2e.py``, 2026-12-02), i.e. about
-#: 9.3 input tokens per second end to end (prompts, re-asks and generation included).
-LOCAL_SECONDS_PER_TOKEN = 1_240 / SEED_TOKENS
-#: The same benchmark in a slow spell of the machine took 3,383 s: about 2.7 x longer.
+#: Wall seconds for the five seeds on the embedded model, 2 cores, per extraction strategy:
+#: both measured in one ``python bench/local_e2e.py`` run (README, "Speed on the embedded
+#: model"). A run is expected to take its inputs' share of these.
+SEED_SECONDS: dict[Strategy, float] = {"decide": 597.8, "free": 1_360.1}
+#: The slowest run of the same benchmark, in a busy spell of the machine, took 2.7 x longer
+#: (3,383 s against 1,240 s for the free strategy's five seeds).
 SLOW_FACTOR = 3_383 / 1_240
 
 
@@ -46,7 +47,7 @@ def local_model_notice(paths: Sequence[str], settings: Settings) -> str:
     if tokens is None:
         expected = "expect about 2 min per 1,000 input tokens on 2 cores"
     else:
-        seconds = tokens * LOCAL_SECONDS_PER_TOKEN
+        seconds = tokens * SEED_SECONDS[settings.resolved_strategy] / SEED_TOKENS
         expected = (
             f"about {tokens:,} input tokens: expect ~{_duration(seconds)} on 2 cores "
             f"(up to {_duration(seconds * SLOW_FACTOR)} on a busy machine)"

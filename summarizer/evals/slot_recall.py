@@ -24,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from summarizer.extraction.grounding import find_quote, name_core
-from summarizer.extraction.slots import FigureOption, SlotProposals, propose_for_sentences
+from summarizer.extraction.slot_options import FigureOption, SlotProposals
+from summarizer.extraction.slots import propose_for_sentences
 from summarizer.names.mentions import MentionIndex
 from summarizer.text.arabic import split_sentences
 

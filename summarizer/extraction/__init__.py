@@ -70,10 +70,23 @@ from summarizer.extraction.neutrality import (
     non_neutral_terms,
     review_summary,
 )
+from summarizer.extraction.slot_choice import ChoiceIssue, ResolvedSlots, SlotChoice, resolve_choice
 from summarizer.extraction.slot_figures import (
     Counts,
     FigureSpan,
     find_figures,
+)
+from summarizer.extraction.slot_options import (
+    ALL_SLOTS,
+    ActorOption,
+    ClaimantOption,
+    DateOption,
+    FigureOption,
+    PlaceOption,
+    PlaceOrigin,
+    SlotName,
+    SlotProposals,
+    render_options,
 )
 from summarizer.extraction.slot_phrases import (
     ClaimantSpan,
@@ -92,24 +105,7 @@ from summarizer.extraction.slot_tokens import (
     strip_clitics,
     tokenize,
 )
-from summarizer.extraction.slots import (
-    ALL_SLOTS,
-    ActorOption,
-    ChoiceIssue,
-    ClaimantOption,
-    DateOption,
-    FigureOption,
-    PlaceOption,
-    PlaceOrigin,
-    ResolvedSlots,
-    SlotChoice,
-    SlotName,
-    SlotProposals,
-    propose_for_sentences,
-    propose_slots,
-    render_options,
-    resolve_choice,
-)
+from summarizer.extraction.slots import propose_for_sentences, propose_slots
 from summarizer.extraction.subtypes import (
     TOLL_CATEGORIES,
     TYPES_BY_CATEGORY,

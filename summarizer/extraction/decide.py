@@ -40,19 +40,21 @@ from summarizer.extraction.event_text import arabic_event_summary, english_event
 from summarizer.extraction.extract import format_names, names_in, written_text_warnings
 from summarizer.extraction.grounding import Grounder
 from summarizer.extraction.issues import Issue, IssueKind, issue_texts
-from summarizer.extraction.slots import (
+from summarizer.extraction.slot_choice import SlotChoice, resolve_choice
+from summarizer.extraction.slot_options import (
+    ActorOption,
     PlaceOption,
-    SlotChoice,
     SlotName,
     SlotProposals,
-    propose_slots,
     render_options,
-    resolve_choice,
 )
+from summarizer.extraction.slots import propose_slots
 from summarizer.extraction.subtypes import (
+    TERRITORY_GAINS,
     TOLL_CATEGORIES,
     TYPES_BY_CATEGORY,
     proposed_types,
+    territory_gain_type,
 )
 from summarizer.extraction.triggers import find_triggers
 from summarizer.llm.seam import LLM, LLMRequest
@@ -314,11 +316,17 @@ def candidate_types(candidate: Candidate) -> list[SubEventType]:
 def _sub_type(candidate: Candidate, type_id: str) -> tuple[SubEventType, list[Issue]]:
     """Return the chosen sub-type; an id that was not offered falls back to the first one."""
     types = candidate_types(candidate)
-    number = int(type_id[1:]) if type_id[1:].isdigit() else 0
-    if 1 <= number <= len(types):
-        return types[number - 1], []
+    chosen = _offered(types, type_id)
+    if chosen is not None:
+        return chosen, []
     message = f"type: {type_id} was not offered; took {types[0]!r}"
     return types[0], [Issue(IssueKind.POINTER, message)]
+
+
+def _offered(types: Sequence[SubEventType], type_id: str) -> SubEventType | None:
+    """Return the offered sub-type a ``T<n>`` id names, None when it names none."""
+    number = int(type_id[1:]) if type_id[1:].isdigit() else 0
+    return types[number - 1] if 1 <= number <= len(types) else None
 
 
 def _event_id(article_id: str, sentence: Sentence, sub_type: str, place: str) -> str:
@@ -343,6 +351,14 @@ def build_event(
     """
     sentence = candidate.sentence
     sub_type, type_issues = _sub_type(candidate, decision.type)
+    gainer = proposals.options().get(decision.attacker or "")
+    if not isinstance(gainer, ActorOption):
+        gainer = None
+    gained = territory_gain_type(sub_type, gainer.kind if gainer else None)
+    if gainer is not None and gained != sub_type:
+        message = f"sub-type {sub_type!r} -> {gained!r}: named after the gainer, {gainer.text!r}"
+        type_issues.append(Issue(IssueKind.SUB_TYPE, message))
+        sub_type = gained
     resolved = resolve_choice(proposals, _choice(decision, proposals, figures, alone=alone))
     issues = type_issues + [
         Issue(IssueKind.POINTER, i.describe()) for i in resolved.issues if i.kind != "needs_english"
@@ -409,7 +425,7 @@ async def decide_candidate(
     except LLMError as e:
         return CandidateOutcome(candidate, (), error=str(e))
     by_id = proposals.options()
-    decided = _distinct(result.value.decided, by_id)
+    decided = _distinct(result.value.decided, by_id, candidate_types(candidate))
     places = [p for d in decided if isinstance(p := by_id.get(d.place or ""), PlaceOption)]
     figures = _event_figures(candidate, decided, proposals, places)
     alone = len(places) <= 1
@@ -422,20 +438,35 @@ async def decide_candidate(
     )
 
 
-def _distinct(decided: Sequence[DecidedEvent], by_id: Mapping[str, object]) -> list[DecidedEvent]:
+def _distinct(
+    decided: Sequence[DecidedEvent],
+    by_id: Mapping[str, object],
+    types: Sequence[SubEventType],
+) -> list[DecidedEvent]:
     """Keep the first event, and a further one only when the sentence itself supports it.
 
     Small models list one item per offered place (the digest header's and the sentence
     before's included), or invent a second kind of event for the same happening. A further
     event of one sentence is kept when the sentence itself names its place, and it differs from
     every kept one in kind or parties, or is placed apart (two towns, neither the governorate
-    of the other).
+    of the other). Nor is a second territory gain kept under the other of the two gain
+    sub-types (``types`` are the offered ones, ``T1`` first) unless two different actors gained:
+    the model hedging on who gained is one capture listed twice.
     """
     kept: list[DecidedEvent] = []
     for item in decided:
-        if not kept or all(_apart(item, k, by_id) for k in kept):
+        if not kept or all(
+            _apart(item, k, by_id) and not _other_gain(item, k, types) for k in kept
+        ):
             kept.append(item)
     return kept
+
+
+def _other_gain(a: DecidedEvent, b: DecidedEvent, types: Sequence[SubEventType]) -> bool:
+    """True when ``a`` and ``b`` are the two different gain sub-types by the same gainer."""
+    pair = {_offered(types, a.type), _offered(types, b.type)}
+    two_gainers = bool(a.attacker and b.attacker and a.attacker != b.attacker)
+    return pair == set(TERRITORY_GAINS) and not two_gainers
 
 
 def _apart(a: DecidedEvent, b: DecidedEvent, by_id: Mapping[str, object]) -> bool:

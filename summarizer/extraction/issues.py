@@ -32,6 +32,8 @@ class IssueKind(StrEnum):
     """The English summary is partisan, or states figures the event or quote do not."""
     SUMMARY_REPLACED = "summary_replaced"
     """The model's English summary was replaced by one built from the grounded fields."""
+    SUB_TYPE = "sub_type"
+    """The code changed the model's sub-type (a territory gain is named after its gainer)."""
     INVALID_EVENT = "invalid_event"
     """An event of the model's answer did not validate against the schema and was dropped
     (the chunk's other events are kept). Reported on the article, not on an event."""

@@ -11,6 +11,12 @@ the categories that name a means come first, then the kinds of happening, then t
 only say that people died or were attacked or targeted (استهدف names no means: snipers,
 aircraft and artillery all "target"); within one rank, the category the sentence names most
 often, then the first named.
+
+Of ACLED's two armed territory sub-types, "Government regains territory" and "Non-state actor
+overtakes territory", the *gainer* decides, not the verb (``evals/GUIDELINES.md``): a small
+model picks between them at random (on the seeds it wrote "Government regains territory" for
+the Islamic State, the SDF and opposition fighters). :func:`territory_gain_type` names the
+sub-type after the glossary kind of the actor that gained the place, when it is known.
 """
 
 from __future__ import annotations
@@ -20,9 +26,16 @@ from collections.abc import Iterable
 from typing import get_args
 
 from summarizer.extraction.triggers import TriggerCategory
+from summarizer.names.glossary import ActorKind
 from summarizer.schema import SubEventType
 
-__all__ = ["TOLL_CATEGORIES", "TYPES_BY_CATEGORY", "proposed_types"]
+__all__ = [
+    "TERRITORY_GAINS",
+    "TOLL_CATEGORIES",
+    "TYPES_BY_CATEGORY",
+    "proposed_types",
+    "territory_gain_type",
+]
 
 #: Sub-types each trigger category may stand for, most likely first.
 TYPES_BY_CATEGORY: dict[TriggerCategory, tuple[SubEventType, ...]] = {
@@ -111,3 +124,33 @@ def proposed_types(categories: Iterable[TriggerCategory]) -> list[SubEventType]:
         found.append("Other")
     assert all(t in _ALL for t in found)
     return found
+
+
+#: ACLED's two sub-types of an armed actor gaining a place; only the gainer tells them apart.
+TERRITORY_GAINS: tuple[SubEventType, SubEventType] = (
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+)
+#: Glossary kinds on each side of that line: a government's forces and the forces fighting
+#: with them; armed groups that are no state's. Other kinds (foreign states, coalitions,
+#: militias of either allegiance, unknown names) leave the model's choice as it is.
+_GAINER_TYPE: dict[ActorKind, SubEventType] = {
+    "state_force": "Government regains territory",
+    "allied_force": "Government regains territory",
+    "opposition": "Non-state actor overtakes territory",
+    "jihadist": "Non-state actor overtakes territory",
+    "kurdish_led": "Non-state actor overtakes territory",
+}
+
+
+def territory_gain_type(sub_type: SubEventType, gainer: ActorKind | None) -> SubEventType:
+    """Return the territory-gain sub-type the gainer's kind calls for, else ``sub_type``.
+
+    Args:
+        sub_type: the chosen sub-type; only the two of :data:`TERRITORY_GAINS` are changed.
+        gainer: the glossary kind of the actor that took the place (the event's attacker),
+            None when the glossary does not know it.
+    """
+    if sub_type not in TERRITORY_GAINS or gainer is None:
+        return sub_type
+    return _GAINER_TYPE.get(gainer, sub_type)
