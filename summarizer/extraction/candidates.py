@@ -5,7 +5,8 @@ The code proposes, the model decides: :func:`find_candidates` splits a report in
 that hold a trigger word from the reviewed lexicon (:mod:`summarizer.extraction.triggers`) or a
 casualty count (a number or vague quantity next to a casualty word: ``40 قتيلا``, ``عشرات الشهداء``,
 ``استشهاد 35 مدنياً``). Claimant words (قال، أعلن) are not triggers, so a pure statement is not a
-candidate. Every span is an offset into the *original* text.
+candidate; nor is the report's title line (:func:`summarizer.text.title.title_end`): a headline
+tells the body's events again. Every span is an offset into the *original* text.
 
 :func:`candidate_recall` measures the finder against gold: the share of gold events with an
 evidence sentence among the candidates, and how many candidates it proposes per sentence.
@@ -30,6 +31,7 @@ from summarizer.extraction.triggers import (
 from summarizer.text.arabic import split_sentences
 from summarizer.text.article import Sentence
 from summarizer.text.numbers import numbers_in, vague_quantities_in
+from summarizer.text.title import title_end
 
 __all__ = [
     "CASUALTY_WINDOW",
@@ -114,6 +116,8 @@ class CandidateRecall(BaseModel):
 def find_candidates(text: str, lexicon: TriggerLexicon | None = None) -> list[Candidate]:
     """Return the sentences of ``text`` that hold a trigger word or a casualty count.
 
+    The sentences of the title line, when the report has one, are never candidates.
+
     Args:
         text: the original report (digest region headers such as ``حلب::`` allowed).
         lexicon: the triggers; ``None`` for the packaged, reviewed lexicon.
@@ -124,7 +128,10 @@ def find_candidates(text: str, lexicon: TriggerLexicon | None = None) -> list[Ca
     """
     lexicon = lexicon or TriggerLexicon.load()
     candidates: list[Candidate] = []
+    body = title_end(text)
     for sentence in split_sentences(text):
+        if sentence.start < body:
+            continue
         tokens = tokenize(sentence.text)
         triggers = find_triggers(sentence.text, lexicon, tokens=tokens)
         counts = find_casualty_counts(sentence.text, lexicon, tokens=tokens)

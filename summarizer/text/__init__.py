@@ -36,10 +36,15 @@ from summarizer.text.numbers import (
     states_number,
     vague_quantities_in,
 )
+from summarizer.text.title import (
+    MAX_TITLE_WORDS,
+    title_end,
+)
 
 __all__ = [
     "ARABIC_LETTERS",
     "MAX_SENTENCE_CHARS",
+    "MAX_TITLE_WORDS",
     "VAGUE_QUANTITIES",
     "Article",
     "Chunk",
@@ -58,6 +63,7 @@ __all__ = [
     "resolve_date",
     "split_sentences",
     "states_number",
+    "title_end",
     "vague_quantities_in",
     "visible",
 ]
