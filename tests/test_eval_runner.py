@@ -201,7 +201,7 @@ def test_decide_reads_implicit_single_deaths(fake_openai: FakeOpenAI, workdir: P
     # «استشهد طفل» and «سقوط شهيد» are read as 1 killed by the code (the model picks no figure).
     # 004-04 states its death in its second evidence sentence, which a decision never sees.
     # 004-15 shares a digest sentence with three other events; its toll («ما أدى لسقوط شهيد»)
-    # follows its own clause, so it is its event's, not the first event's (decide._owner).
+    # follows its own clause, so it is its event's, not the first event's (extraction.tolls).
     assert recall.reason == (
         "16 of 17 gold figures stated by the matched prediction; 004-04: killed 1 vs None"
     )

@@ -107,10 +107,13 @@ from summarizer.extraction.slot_tokens import (
 )
 from summarizer.extraction.slots import propose_for_sentences, propose_slots
 from summarizer.extraction.subtypes import (
+    TERRITORY_GAINS,
     TOLL_CATEGORIES,
     TYPES_BY_CATEGORY,
     proposed_types,
+    territory_gain_type,
 )
+from summarizer.extraction.tolls import FIGURE_SLOTS, event_figures, sentence_clauses
 from summarizer.extraction.triggers import (
     TRIGGERS_RESOURCE,
     CasualtyKind,
@@ -126,11 +129,13 @@ from summarizer.extraction.triggers import (
 __all__ = [
     "ALL_SLOTS",
     "CASUALTY_WINDOW",
+    "FIGURE_SLOTS",
     "GROUNDING_KINDS",
     "MAX_EVENTS",
     "NON_NEUTRAL_TERMS",
     "QUOTES",
     "SUB_EVENT_TYPES_AR",
+    "TERRITORY_GAINS",
     "TOLL_CATEGORIES",
     "TRIGGERS_RESOURCE",
     "TYPES_BY_CATEGORY",
@@ -188,6 +193,7 @@ __all__ = [
     "draft_to_event",
     "english_event_summary",
     "english_figures",
+    "event_figures",
     "extract_chunk",
     "extract_headline",
     "figures_consistent",
@@ -215,8 +221,10 @@ __all__ = [
     "render_options",
     "resolve_choice",
     "review_summary",
+    "sentence_clauses",
     "span_text",
     "strip_clitics",
+    "territory_gain_type",
     "tokenize",
     "unsupported_toll_words",
     "written_text_warnings",
