@@ -168,7 +168,9 @@ def worker(n: int, base_url: str, concurrency: int, latency: float, naive: bool)
         "peak_rss_mib": peak_kib / 1024,
         "naive_wall": naive_wall,
         "naive_calls": naive_calls,
-        "naive_cpu_ms_per_chunk": naive_cpu * 1000 / naive_calls if naive_cpu else None,
+        "naive_cpu_ms_per_chunk": naive_cpu * 1000 / naive_calls
+        if naive_cpu and naive_calls
+        else None,
         "rerun_requests": rerun.requests,
         "rerun_wall": rerun_wall,
     }

@@ -32,6 +32,7 @@ import hashlib
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +139,7 @@ def assemble(arcs: list[list[Point]], indexes: list[int]) -> Ring:
 def clip(ring: Ring, box: tuple[float, float, float, float]) -> Ring:
     """Clip a closed ring to a rectangle (Sutherland-Hodgman); returns an open ring."""
     west, south, east, north = box
-    edges = (
+    edges: tuple[tuple[Callable[[Point], bool], Callable[[Point, Point], Point]], ...] = (
         (lambda p: p[0] >= west, lambda a, b: _cross_x(a, b, west)),
         (lambda p: p[0] <= east, lambda a, b: _cross_x(a, b, east)),
         (lambda p: p[1] >= south, lambda a, b: _cross_y(a, b, south)),
