@@ -21,14 +21,12 @@ from summarizer.extraction.decide import (
 from summarizer.extraction.drafts import CandidateDecision
 from summarizer.ingest import article_id
 from summarizer.llm.seam import LLMRequest, json_schema
-from summarizer.names.gazetteer import Gazetteer
-from summarizer.names.glossary import Glossary
-from summarizer.names.mentions import MentionIndex
 from summarizer.pipeline import arun
 from summarizer.prompts import load_prompt
 from summarizer.text.arabic import split_sentences
 from summarizer.text.article import Article
 from tests.support import FunctionLLM
+from tests.support.seedslots import mention_index
 
 # Seed 004 (a digest): a shelling with a toll under a region header, then a statement.
 TEXT = (
@@ -36,14 +34,6 @@ TEXT = (
     "قتل 4 مدنيين وجرح آخرون جراء قصف قوات الأسد بالمدفعية الثقيلة على أحياء درعا البلد.\n"
     "وقال المتحدث باسم الفصائل إن المفاوضات مع الجانب الروسي ستستأنف الأسبوع المقبل."
 )
-
-_INDEX: list[MentionIndex] = []
-
-
-def index() -> MentionIndex:
-    if not _INDEX:
-        _INDEX.append(MentionIndex.from_glossary_and_gazetteer(Glossary.load(), Gazetteer.load()))
-    return _INDEX[0]
 
 
 def article(text: str = TEXT) -> Article:
@@ -74,7 +64,7 @@ async def decide(text: str, answer: Any) -> tuple[list[Any], FunctionLLM]:
         find_candidates(a.text),
         llm,
         prompt=load_prompt("decide"),
-        index=index(),
+        index=mention_index(),
     )
     return outcomes, llm
 
@@ -289,7 +279,11 @@ def test_the_prompt_shows_the_sentence_its_context_and_numbered_options_inside_d
     from summarizer.extraction.slots import propose_slots
 
     proposals = propose_slots(
-        a.text, candidate.sentence.start, candidate.sentence.end, index=index(), region_ar="درعا"
+        a.text,
+        candidate.sentence.start,
+        candidate.sentence.end,
+        index=mention_index(),
+        region_ar="درعا",
     )
     messages = decision_messages(load_prompt("decide"), candidate, proposals)
     user = messages[-1]["content"]

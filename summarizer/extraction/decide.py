@@ -154,9 +154,8 @@ def candidate_types(candidate: Candidate) -> list[SubEventType]:
     return proposed_types(t.category for t in candidate.triggers)
 
 
-def _sub_type(candidate: Candidate, type_id: str) -> tuple[SubEventType, list[Issue]]:
-    """Return the chosen sub-type; an id that was not offered falls back to the first one."""
-    types = candidate_types(candidate)
+def _sub_type(types: Sequence[SubEventType], type_id: str) -> tuple[SubEventType, list[Issue]]:
+    """Return the chosen sub-type among the offered ``types``; else the first, with an issue."""
     chosen = _offered(types, type_id)
     if chosen is not None:
         return chosen, []
@@ -191,7 +190,7 @@ def build_event(
     when the model placed several events in this sentence.
     """
     sentence = candidate.sentence
-    sub_type, type_issues = _sub_type(candidate, decision.type)
+    sub_type, type_issues = _sub_type(candidate_types(candidate), decision.type)
     gainer = proposals.options().get(decision.attacker or "")
     if not isinstance(gainer, ActorOption):
         gainer = None
@@ -266,9 +265,10 @@ async def decide_candidate(
     except LLMError as e:
         return CandidateOutcome(candidate, (), error=str(e))
     by_id = proposals.options()
-    decided = _distinct(result.value.decided, by_id, candidate_types(candidate))
+    offered = candidate_types(candidate)
+    decided = _distinct(result.value.decided, by_id, offered)
     places = [p for d in decided if isinstance(p := by_id.get(d.place or ""), PlaceOption)]
-    types = [_sub_type(candidate, d.type)[0] for d in decided]
+    types = [_sub_type(offered, d.type)[0] for d in decided]
     figures = event_figures(candidate, decided, types, proposals, places)
     alone = len(places) <= 1
     return CandidateOutcome(
