@@ -9,6 +9,7 @@ from summarizer.extraction.decide import candidate_types
 from summarizer.extraction.subtypes import (
     TERRITORY_GAINS,
     TYPES_BY_CATEGORY,
+    bomb_opens_assault,
     proposed_types,
     territory_gain_type,
 )
@@ -65,10 +66,11 @@ def test_an_aircraft_that_targets_makes_an_air_strike_of_a_generic_verb() -> Non
 
 
 def test_a_targeting_verb_names_no_means_so_a_word_that_does_comes_first() -> None:
-    # Seed 004: snipers "targeted" a child -- a shooting, not a shelling.
+    # Seed 004: snipers "targeted" a child -- a shooting, not a shelling, and an attack on a
+    # civilian, not a clash (see test_unarmed_victims_put_attack_before_armed_clash).
     [candidate] = find_candidates('أكد ناشطون أن قناصو الأسد استهدفوا الطفل "خالد الدقر"')
     types = candidate_types(candidate)
-    assert types[:2] == ["Armed clash", "Attack"]
+    assert types[:2] == ["Attack", "Armed clash"]
     assert "Shelling/artillery/missile attack" in types  # still offered, after them
     # Alone, the verb still suggests a shelling first; artillery words keep it first.
     [candidate] = find_candidates("واستهدفت قوات النظام بلدة كفرنبل")
@@ -99,3 +101,43 @@ def test_a_territory_gain_follows_the_gainers_kind_and_nothing_else_changes() ->
         "Non-violent transfer of territory"
     )
     assert territory_gain_type("Armed clash", "state_force") == "Armed clash"
+
+
+def test_unarmed_victims_put_attack_before_armed_clash() -> None:
+    # ACLED: an armed group's violence against civilians is an Attack, a fight between armed
+    # sides an Armed clash. Seed 004: a child shot dead by snipers.
+    [candidate] = find_candidates(
+        'استشهد طفل بعد استهدافه برصاص قناصو الأسد على طريق "حرستا – دوما" القديم'
+    )
+    assert candidate_types(candidate)[:2] == ["Attack", "Armed clash"]
+    # The same verb against fighters keeps the clash first.
+    [candidate] = find_candidates("وقتل مسلحون عشرة عناصر من قوات النظام قرب الحاجز")
+    assert candidate_types(candidate)[:2] == ["Armed clash", "Attack"]
+    # A word that names a battle keeps the clash first, a means keeps the means first.
+    assert proposed_types(["clash", "killing"], civilians=True)[:2] == ["Armed clash", "Attack"]
+    assert proposed_types(["shelling", "killing"], civilians=True)[:3] == [
+        "Shelling/artillery/missile attack",
+        "Attack",
+        "Armed clash",
+    ]
+    # Without both on offer nothing moves.
+    assert proposed_types(["arrest"], civilians=True) == ["Arrests", "Other"]
+
+
+def test_a_car_bomb_that_opens_a_ground_assault_offers_the_battle_first() -> None:
+    # Seed 004 (GUIDELINES section 5): the toll is the whole assault's, so the battle is the
+    # event and the car bomb and the suicide fighters are how it opened.
+    [candidate] = find_candidates(
+        "شن تنظيم الدولة هجوما قويا على معاقل قوات الأسد في منطقة حميمة في بادية حمص أعلن "
+        "خلاله عن تمكنه من قتل أكثر من 40 عنصرا وتدمير دبابة، وذلك بعد اقتحام المنطقة بعربة "
+        "مفخخة تلاها هجوم لعدد من الانغماسيين"
+    )
+    assert bomb_opens_assault(candidate.triggers)
+    assert candidate_types(candidate)[0] == "Armed clash"
+    # A bombing called an attack once is the bombing itself.
+    [candidate] = find_candidates("وقتل خمسة عناصر في هجوم انتحاري بسيارة مفخخة استهدف حاجزا")
+    assert not bomb_opens_assault(candidate.triggers)
+    assert candidate_types(candidate)[0] in ("Suicide bomb", "Remote explosive/landmine/IED")
+    # An assault with no bomb is offered as before.
+    [candidate] = find_candidates("شن المسلحون هجوما على الحاجز بعد اقتحام القرية")
+    assert not bomb_opens_assault(candidate.triggers)

@@ -51,11 +51,13 @@ from summarizer.extraction.slots import propose_slots
 from summarizer.extraction.subtypes import (
     TERRITORY_GAINS,
     TOLL_CATEGORIES,
+    bomb_opens_assault,
     proposed_types,
     territory_gain_type,
 )
 from summarizer.extraction.tolls import event_figures
 from summarizer.extraction.triggers import find_triggers
+from summarizer.extraction.victims import names_civilians
 from summarizer.llm.seam import LLM, LLMRequest
 from summarizer.names.hooks import NameHints
 from summarizer.names.mentions import MentionIndex
@@ -150,8 +152,17 @@ def _choice(
 
 
 def candidate_types(candidate: Candidate) -> list[SubEventType]:
-    """Return the sub-types offered for a candidate (``T1`` ...), from its trigger words."""
-    return proposed_types(t.category for t in candidate.triggers)
+    """Return the sub-types offered for a candidate (``T1`` ...), from its trigger words.
+
+    A sentence that names unarmed victims offers "Attack" before "Armed clash"
+    (:mod:`summarizer.extraction.victims`); one whose car bomb opens a ground assault offers
+    "Armed clash" first (:func:`~summarizer.extraction.subtypes.bomb_opens_assault`).
+    """
+    return proposed_types(
+        (t.category for t in candidate.triggers),
+        civilians=names_civilians(candidate.sentence.text),
+        assault=bomb_opens_assault(candidate.triggers),
+    )
 
 
 def _sub_type(types: Sequence[SubEventType], type_id: str) -> tuple[SubEventType, list[Issue]]:

@@ -10,7 +10,10 @@ ACLED codes an event by its *means* (a shelling that kills is a shelling, not a 
 the categories that name a means come first, then the kinds of happening, then the words that
 only say that people died or were attacked or targeted (استهدف names no means: snipers,
 aircraft and artillery all "target"); within one rank, the category the sentence names most
-often, then the first named.
+often, then the first named. Two of ACLED's coding rules move an option forward: a sentence
+that names unarmed victims (:mod:`summarizer.extraction.victims`) offers "Attack" before "Armed
+clash", and one whose car bomb opens a ground assault offers "Armed clash" before the bomb
+(:func:`bomb_opens_assault`).
 
 Of ACLED's two armed territory sub-types, "Government regains territory" and "Non-state actor
 overtakes territory", the *gainer* decides, not the verb (``evals/GUIDELINES.md``): a small
@@ -22,10 +25,10 @@ sub-type after the glossary kind of the actor that gained the place, when it is 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import get_args
 
-from summarizer.extraction.triggers import TriggerCategory
+from summarizer.extraction.triggers import TriggerCategory, TriggerMatch
 from summarizer.names.glossary import ActorKind
 from summarizer.schema import SubEventType
 
@@ -33,6 +36,7 @@ __all__ = [
     "TERRITORY_GAINS",
     "TOLL_CATEGORIES",
     "TYPES_BY_CATEGORY",
+    "bomb_opens_assault",
     "proposed_types",
     "territory_gain_type",
 ]
@@ -98,12 +102,19 @@ _COUNT_ONLY: tuple[SubEventType, ...] = ("Armed clash", "Attack")
 _ALL: frozenset[str] = frozenset(get_args(SubEventType))
 
 
-def proposed_types(categories: Iterable[TriggerCategory]) -> list[SubEventType]:
+def proposed_types(
+    categories: Iterable[TriggerCategory], *, civilians: bool = False, assault: bool = False
+) -> list[SubEventType]:
     """Return the sub-types to offer for a sentence's trigger categories, ``Other`` last.
 
     Args:
         categories: the categories of the sentence's triggers, one per trigger word, in text
             order (none when only a casualty count made it a candidate).
+        civilians: the sentence names unarmed victims
+            (:func:`~summarizer.extraction.victims.names_civilians`): unless a word names a
+            battle, "Attack" is offered before "Armed clash".
+        assault: a car bomb or suicide attacker opens a ground assault the sentence tells
+            (:func:`bomb_opens_assault`): "Armed clash" is offered first.
 
     Returns:
         Distinct sub-types: the categories that name a means first (see the module docstring),
@@ -120,10 +131,46 @@ def proposed_types(categories: Iterable[TriggerCategory]) -> list[SubEventType]:
                 found.append(sub_type)
     if not found:
         found = list(_COUNT_ONLY)
+    if civilians and "clash" not in count:
+        found = _attack_before_clash(found)
+    if assault:
+        found = ["Armed clash", *(t for t in found if t != "Armed clash")]
     if "Other" not in found:
         found.append("Other")
     assert all(t in _ALL for t in found)
     return found
+
+
+#: Trigger entries that tell a ground assault (هجوم، اقتحام), and those of a bomb or of
+#: suicide attackers (عربة مفخخة، انتحاري، انغماسي).
+_ASSAULT_ENTRIES: frozenset[str] = frozenset({"attack", "assault_storm"})
+_BOMB_CATEGORIES: frozenset[TriggerCategory] = frozenset({"explosion", "suicide_attack"})
+
+
+def bomb_opens_assault(triggers: Sequence[TriggerMatch]) -> bool:
+    """True when a car bomb or suicide attacker opens a ground assault the sentence tells.
+
+    ``evals/GUIDELINES.md`` (section 5), after ACLED: a car bomb or suicide attacker leading an
+    assault is a Suicide bomb when the bomb is the event, but when it opens a ground assault
+    whose toll is the whole assault's, the event is the battle (Armed clash). The sentence
+    tells the assault when it names it at least twice besides the bomb («شن هجوما ... بعد
+    اقتحام المنطقة بعربة مفخخة تلاها هجوم للانغماسيين»); «هجوم انتحاري بسيارة مفخخة» names
+    one attack, the bombing itself.
+    """
+    assault = sum(t.entry_id in _ASSAULT_ENTRIES for t in triggers)
+    return assault >= 2 and any(t.category in _BOMB_CATEGORIES for t in triggers)
+
+
+def _attack_before_clash(types: list[SubEventType]) -> list[SubEventType]:
+    """Return ``types`` with "Attack" moved just before "Armed clash" when it came after."""
+    if "Attack" not in types or "Armed clash" not in types:
+        return types
+    clash, attack = types.index("Armed clash"), types.index("Attack")
+    if attack < clash:
+        return types
+    reordered: list[SubEventType] = [t for t in types if t != "Attack"]
+    reordered.insert(clash, "Attack")
+    return reordered
 
 
 #: ACLED's two sub-types of an armed actor gaining a place; only the gainer tells them apart.

@@ -39,6 +39,7 @@ from summarizer.schema import EventType
 from summarizer.text.arabic import normalize
 
 __all__ = [
+    "NOUN_CLITICS",
     "TRIGGERS_RESOURCE",
     "CasualtyKind",
     "Token",
@@ -100,7 +101,8 @@ _TOKEN = re.compile(rf"\d+(?:[.,\u066b\u066c]\d+)+|[\w{_MARKS}]+")
 
 _VERB_CLITICS: tuple[str, ...] = ("", "و", "ف")
 _PRESENT_CLITICS: tuple[str, ...] = ("", "و", "ف", "س", "ل", "وس", "فس", "ول", "فل")
-_NOUN_CLITICS: tuple[str, ...] = tuple(
+#: Proclitics a noun may carry (conjunction, preposition, article), shortest first.
+NOUN_CLITICS: tuple[str, ...] = tuple(
     sorted(
         {
             conj + ("لل" if prep == "ل" and art else prep + art)
@@ -397,8 +399,8 @@ def _noun_forms(nouns: Iterable[str]) -> Iterator[str]:
 _CLITICS_BY_POS: dict[_Pos, tuple[str, ...]] = {
     "past": _VERB_CLITICS,
     "present": _PRESENT_CLITICS,
-    "noun": _NOUN_CLITICS,
-    "exact": _NOUN_CLITICS,
+    "noun": NOUN_CLITICS,
+    "exact": NOUN_CLITICS,
 }
 
 
@@ -419,7 +421,7 @@ def _readings(tables: dict[_Pos, dict[str, frozenset[int]]], word: str) -> tuple
 
 
 def _has_noun_core(word: str, cores: frozenset[str]) -> bool:
-    return any(word.startswith(clitic) and word[len(clitic) :] in cores for clitic in _NOUN_CLITICS)
+    return any(word.startswith(clitic) and word[len(clitic) :] in cores for clitic in NOUN_CLITICS)
 
 
 def tokenize(text: str) -> list[Token]:
