@@ -436,3 +436,27 @@ async def test_two_gainers_in_one_sentence_keep_their_own_gain_types() -> None:
         ("Morek", "Government regains territory"),
         ("Uqayribat", "Non-state actor overtakes territory"),
     ]
+
+
+async def test_a_countrys_own_forces_regain_territory_at_home() -> None:
+    # Typical Iraqi report: the Iraqi forces (a foreign state in Syria's reports) retake a town
+    # in Iraq, so the model's "overtakes" is named after the government that gained it.
+    text = "استعادت القوات العراقية السيطرة على قضاء تلعفر غربي الموصل بعد معارك مع تنظيم داعش."
+
+    def answer(request: LLMRequest[Any]) -> dict[str, Any]:
+        return {
+            "kind": "event",
+            "events": [
+                {
+                    "type": type_id(request, "Non-state actor overtakes territory"),
+                    "place": option_id(request, "P", "تلعفر"),
+                    "attacker": option_id(request, "A", "القوات العراقية"),
+                }
+            ],
+        }
+
+    outcomes, _ = await decide(text, answer)
+    [event] = [e for o in outcomes for e in o.events]
+    assert event.location.name_en == "Tal Afar"
+    assert event.sub_event_type == "Government regains territory"
+    assert any("named after the gainer" in issue for issue in event.issues)

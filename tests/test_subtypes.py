@@ -10,6 +10,7 @@ from summarizer.extraction.subtypes import (
     TERRITORY_GAINS,
     TYPES_BY_CATEGORY,
     bomb_opens_assault,
+    gainer_kind,
     proposed_types,
     territory_gain_type,
 )
@@ -141,3 +142,13 @@ def test_a_car_bomb_that_opens_a_ground_assault_offers_the_battle_first() -> Non
     # An assault with no bomb is offered as before.
     [candidate] = find_candidates("شن المسلحون هجوما على الحاجز بعد اقتحام القرية")
     assert not bomb_opens_assault(candidate.triggers)
+
+
+def test_a_countrys_forces_at_home_gain_territory_as_the_government() -> None:
+    # The glossary files the Iraqi forces as a foreign state (in Syria they are); in Iraq they
+    # are the government, so the gain is named as the government's.
+    assert gainer_kind("foreign_state", "IQ", "IQ") == "state_force"
+    assert gainer_kind("foreign_state", "IQ", "SY") == "foreign_state"
+    assert gainer_kind("foreign_state", "TR", None) == "foreign_state"  # place unknown
+    assert gainer_kind("jihadist", None, "IQ") == "jihadist"
+    assert gainer_kind(None, None, "SY") is None

@@ -52,6 +52,7 @@ from summarizer.extraction.subtypes import (
     TERRITORY_GAINS,
     TOLL_CATEGORIES,
     bomb_opens_assault,
+    gainer_kind,
     proposed_types,
     territory_gain_type,
 )
@@ -202,15 +203,20 @@ def build_event(
     """
     sentence = candidate.sentence
     sub_type, type_issues = _sub_type(candidate_types(candidate), decision.type)
-    gainer = proposals.options().get(decision.attacker or "")
-    if not isinstance(gainer, ActorOption):
-        gainer = None
-    gained = territory_gain_type(sub_type, gainer.kind if gainer else None)
-    if gainer is not None and gained != sub_type:
-        message = f"sub-type {sub_type!r} -> {gained!r}: named after the gainer, {gainer.text!r}"
-        type_issues.append(Issue(IssueKind.SUB_TYPE, message))
-        sub_type = gained
-    resolved = resolve_choice(proposals, _choice(decision, proposals, figures, alone=alone))
+    choice = _choice(decision, proposals, figures, alone=alone)
+    by_id = proposals.options()
+    gainer, place = by_id.get(decision.attacker or ""), by_id.get(choice.place or "")
+    if isinstance(gainer, ActorOption):
+        country = place.country_iso if isinstance(place, PlaceOption) else None
+        kind = gainer_kind(gainer.kind, gainer.army_of, country)
+        gained = territory_gain_type(sub_type, kind)
+        if gained != sub_type:
+            message = (
+                f"sub-type {sub_type!r} -> {gained!r}: named after the gainer, {gainer.text!r}"
+            )
+            type_issues.append(Issue(IssueKind.SUB_TYPE, message))
+            sub_type = gained
+    resolved = resolve_choice(proposals, choice)
     issues = type_issues + [
         Issue(IssueKind.POINTER, i.describe()) for i in resolved.issues if i.kind != "needs_english"
     ]

@@ -54,6 +54,9 @@ class PlaceOption(Option):
     latitude: float | None = Field(default=None, description="Gazetteer latitude.")
     longitude: float | None = Field(default=None, description="Gazetteer longitude.")
     known: bool = Field(description="True when the gazetteer resolved the name.")
+    country_iso: str | None = Field(
+        default=None, description="ISO code of the country the gazetteer places it in."
+    )
     origin: PlaceOrigin = Field(description="Where the name stands relative to the sentence.")
 
 
@@ -62,6 +65,9 @@ class ActorOption(Option):
 
     name_en: str | None = Field(description="Glossary English name; None: needs transliteration.")
     kind: ActorKind | None = Field(description="Glossary kind, when known.")
+    army_of: str | None = Field(
+        default=None, description="ISO code of the country whose government forces these are."
+    )
     generic: bool = Field(
         default=False,
         description="A country-neutral army word (bare «الجيش»): whose army depends on where the "

@@ -165,6 +165,7 @@ def _place_fields(mention: Mention, region_admin1: str | None) -> dict[str, obje
         "latitude": place.latitude,
         "longitude": place.longitude,
         "known": True,
+        "country_iso": place.country_iso,
     }
 
 
@@ -262,6 +263,7 @@ def _actors(text: str, tokens: Sequence[Token], mentions: Sequence[Mention]) -> 
                 mention.end,
                 name_en=entry.canonical_en,
                 kind=entry.kind,
+                army_of=entry.army_of,
                 generic=entry.is_generic(text[mention.start : mention.end]),
             )
         )

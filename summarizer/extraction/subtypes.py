@@ -37,6 +37,7 @@ __all__ = [
     "TOLL_CATEGORIES",
     "TYPES_BY_CATEGORY",
     "bomb_opens_assault",
+    "gainer_kind",
     "proposed_types",
     "territory_gain_type",
 ]
@@ -188,6 +189,26 @@ _GAINER_TYPE: dict[ActorKind, SubEventType] = {
     "jihadist": "Non-state actor overtakes territory",
     "kurdish_led": "Non-state actor overtakes territory",
 }
+
+
+def gainer_kind(
+    kind: ActorKind | None, army_of: str | None, country_iso: str | None
+) -> ActorKind | None:
+    """Return the kind that decides a territory gain: a country's forces at home are its state's.
+
+    The glossary files a country's forces once, by where its reports mostly come from: the
+    Iraqi forces are a foreign state in Syria. In their own country (the place's
+    ``country_iso`` is their ``army_of``) they are the government, so a place they take is
+    "Government regains territory".
+
+    Args:
+        kind: the gainer's glossary kind (None when the glossary does not know it).
+        army_of: the country whose government forces the gainer is, if any.
+        country_iso: the country of the place gained, when the gazetteer knows it.
+    """
+    if army_of is not None and army_of == country_iso:
+        return "state_force"
+    return kind
 
 
 def territory_gain_type(sub_type: SubEventType, gainer: ActorKind | None) -> SubEventType:
