@@ -152,3 +152,17 @@ def test_a_countrys_forces_at_home_gain_territory_as_the_government() -> None:
     assert gainer_kind("foreign_state", "TR", None) == "foreign_state"  # place unknown
     assert gainer_kind("jihadist", None, "IQ") == "jihadist"
     assert gainer_kind(None, None, "SY") is None
+
+
+def test_destruction_is_its_own_event_only_outside_other_violence() -> None:
+    # ACLED's codebook: looting or property destruction is coded as such only outside the
+    # context of other violence. Seed 004: a tank destroyed in clashes is the clash's.
+    [candidate] = find_candidates(
+        "وتمكن التنظيم خلال الاشتباكات من تدمير دبابة لقوات الأسد بالإضافة للاستيلاء على "
+        "مدفعين رشاشين"
+    )
+    assert "Looting/property destruction" not in candidate_types(candidate)
+    assert proposed_types(["destruction", "shelling"])[0] == "Shelling/artillery/missile attack"
+    # Alone, destruction and looting are offered.
+    assert proposed_types(["destruction"])[0] == "Looting/property destruction"
+    assert proposed_types(["looting", "territory"])[0] == "Looting/property destruction"

@@ -10,7 +10,9 @@ ACLED codes an event by its *means* (a shelling that kills is a shelling, not a 
 the categories that name a means come first, then the kinds of happening, then the words that
 only say that people died or were attacked or targeted (استهدف names no means: snipers,
 aircraft and artillery all "target"); within one rank, the category the sentence names most
-often, then the first named. Two of ACLED's coding rules move an option forward: a sentence
+often, then the first named. "Looting/property destruction" is not offered beside words of
+other violence (ACLED codes it only outside the context of other violence). Two of ACLED's
+coding rules move an option forward: a sentence
 that names unarmed victims (:mod:`summarizer.extraction.victims`) offers "Attack" before "Armed
 clash", and one whose car bomb opens a ground assault offers "Armed clash" before the bomb
 (:func:`bomb_opens_assault`).
@@ -97,6 +99,28 @@ _RANKS: tuple[tuple[TriggerCategory, ...], ...] = (
 )
 _RANK: dict[TriggerCategory, int] = {c: r for r, group in enumerate(_RANKS) for c in group}
 
+#: Categories of violence: ACLED codes looting or destruction of property as its own event only
+#: outside the context of other violence (its codebook, "Looting/property destruction"); a
+#: tank destroyed in a clash, houses destroyed by shelling, are that clash's or shelling's.
+_VIOLENCE: frozenset[TriggerCategory] = frozenset(
+    {
+        "killing",
+        "wounding",
+        "shelling",
+        "targeting",
+        "air_strike",
+        "explosion",
+        "suicide_attack",
+        "clash",
+        "attack",
+        "shooting",
+        "assassination",
+        "execution",
+        "abduction",
+        "riot",
+    }
+)
+
 #: What a casualty count alone (no trigger word) suggests.
 _COUNT_ONLY: tuple[SubEventType, ...] = ("Armed clash", "Attack")
 
@@ -132,6 +156,8 @@ def proposed_types(
                 found.append(sub_type)
     if not found:
         found = list(_COUNT_ONLY)
+    if _VIOLENCE.intersection(count):
+        found = [t for t in found if t != "Looting/property destruction"] or found
     if civilians and "clash" not in count:
         found = _attack_before_clash(found)
     if assault:
