@@ -9,6 +9,7 @@ from summarizer.extraction.decide import candidate_types
 from summarizer.extraction.subtypes import (
     TERRITORY_GAINS,
     TYPES_BY_CATEGORY,
+    TriggerWords,
     bomb_opens_assault,
     gainer_kind,
     proposed_types,
@@ -166,3 +167,22 @@ def test_destruction_is_its_own_event_only_outside_other_violence() -> None:
     # Alone, destruction and looting are offered.
     assert proposed_types(["destruction"])[0] == "Looting/property destruction"
     assert proposed_types(["looting", "territory"])[0] == "Looting/property destruction"
+
+
+def test_each_event_item_uses_a_trigger_word_of_its_own() -> None:
+    # Seed 004's digest sentence names three happenings: معارك، السيطرة، غارات.
+    words = TriggerWords.of(["clash", "territory", "air_strike"])
+    assert words.take("Armed clash")
+    assert words.take("Non-state actor overtakes territory")
+    assert words.take("Air/drone strike")
+    assert not words.take("Armed clash")  # its one word is used
+    assert not words.take("Other")  # no word tells "Other"
+    # The two gain sub-types are told by the same words: one capture, one item.
+    words = TriggerWords.of(["territory"])
+    assert words.take("Government regains territory")
+    assert not words.take("Non-state actor overtakes territory")
+    # An item uses a word whose first reading it is, so a generic word stays for another.
+    words = TriggerWords.of(["targeting", "shelling"])
+    assert words.take("Shelling/artillery/missile attack")
+    assert words.take("Attack")
+    assert not words.take("Armed clash")

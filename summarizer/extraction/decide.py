@@ -51,12 +51,13 @@ from summarizer.extraction.slots import propose_slots
 from summarizer.extraction.subtypes import (
     TERRITORY_GAINS,
     TOLL_CATEGORIES,
+    TriggerWords,
     bomb_opens_assault,
     gainer_kind,
     proposed_types,
     territory_gain_type,
 )
-from summarizer.extraction.tolls import event_figures
+from summarizer.extraction.tolls import clause_index, event_figures, sentence_clauses
 from summarizer.extraction.triggers import find_triggers
 from summarizer.extraction.victims import names_civilians
 from summarizer.llm.seam import LLM, LLMRequest
@@ -283,7 +284,7 @@ async def decide_candidate(
         return CandidateOutcome(candidate, (), error=str(e))
     by_id = proposals.options()
     offered = candidate_types(candidate)
-    decided = _distinct(result.value.decided, by_id, offered)
+    decided = _distinct(result.value.decided, by_id, offered, candidate)
     places = [p for d in decided if isinstance(p := by_id.get(d.place or ""), PlaceOption)]
     types = [_sub_type(offered, d.type)[0] for d in decided]
     figures = event_figures(candidate, decided, types, proposals, places)
@@ -301,6 +302,7 @@ def _distinct(
     decided: Sequence[DecidedEvent],
     by_id: Mapping[str, object],
     types: Sequence[SubEventType],
+    candidate: Candidate,
 ) -> list[DecidedEvent]:
     """Keep the first event, and a further one only when the sentence itself supports it.
 
@@ -308,17 +310,50 @@ def _distinct(
     before's included), or invent a second kind of event for the same happening. A further
     event of one sentence is kept when the sentence itself names its place, and it differs from
     every kept one in kind or parties, or is placed apart (two towns, neither the governorate
-    of the other). Nor is a second territory gain kept under the other of the two gain
-    sub-types (``types`` are the offered ones, ``T1`` first) unless two different actors gained:
-    the model hedging on who gained is one capture listed twice.
+    of the other); and when its sub-type is told by a trigger word that no kept item used
+    (:class:`~summarizer.extraction.subtypes.TriggerWords`), or it repeats a kept item's
+    sub-type in a clause of its own (one word for two places: «اتسعت رقعة الاشتباكات ... في
+    جرود عرسال، لتمتد إلى جرود فليطة»). Nor is a second territory gain kept under the other of
+    the two gain sub-types (``types`` are the offered ones, ``T1`` first) unless two different
+    actors gained: the model hedging on who gained is one capture listed twice.
     """
+    words = TriggerWords.of(t.category for t in candidate.triggers)
+    clauses = sentence_clauses(candidate.sentence)
     kept: list[DecidedEvent] = []
     for item in decided:
-        if not kept or all(
+        sub_type = _offered(types, item.type)
+        if not kept:
+            kept.append(item)
+            if sub_type is not None:
+                words.take(sub_type)
+            continue
+        if sub_type is None or not all(
             _apart(item, k, by_id) and not _other_gain(item, k, types) for k in kept
         ):
+            continue
+        if words.take(sub_type) or _own_clause(item, kept, types, by_id, clauses):
             kept.append(item)
     return kept
+
+
+def _own_clause(
+    item: DecidedEvent,
+    kept: Sequence[DecidedEvent],
+    types: Sequence[SubEventType],
+    by_id: Mapping[str, object],
+    clauses: Sequence[tuple[int, int]],
+) -> bool:
+    """True when ``item`` repeats a kept item's sub-type with its place in a clause of its own."""
+    same = [k for k in kept if _offered(types, k.type) == _offered(types, item.type)]
+    place = by_id.get(item.place or "")
+    if not same or not isinstance(place, PlaceOption):
+        return False
+    used: set[int | None] = set()
+    for k in same:
+        other = by_id.get(k.place or "")
+        if isinstance(other, PlaceOption):
+            used.add(clause_index(clauses, other.start))
+    return clause_index(clauses, place.start) not in used
 
 
 def _other_gain(a: DecidedEvent, b: DecidedEvent, types: Sequence[SubEventType]) -> bool:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import get_args
 
 from summarizer.extraction.triggers import TriggerCategory, TriggerMatch
@@ -38,6 +39,7 @@ __all__ = [
     "TERRITORY_GAINS",
     "TOLL_CATEGORIES",
     "TYPES_BY_CATEGORY",
+    "TriggerWords",
     "bomb_opens_assault",
     "gainer_kind",
     "proposed_types",
@@ -198,6 +200,36 @@ def _attack_before_clash(types: list[SubEventType]) -> list[SubEventType]:
     reordered: list[SubEventType] = [t for t in types if t != "Attack"]
     reordered.insert(clash, "Attack")
     return reordered
+
+
+@dataclass
+class TriggerWords:
+    """The trigger words of one sentence that no event item has used yet.
+
+    Each event a sentence reports is told by a word of its own: a digest sentence with three
+    events names three happenings (معارك ... السيطرة ... غارات), while a small model hedging on
+    one happening lists it again under the other sub-types its one word offers (an aircraft
+    that «استهدفت» a convoy as an air strike, then a shelling, an attack and a clash). An item
+    uses one word whose category proposes its sub-type (one whose first reading it is, when
+    there is one); the two territory-gain sub-types are told by the same words.
+    """
+
+    left: Counter[TriggerCategory] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, categories: Iterable[TriggerCategory]) -> TriggerWords:
+        """Return the unused words of a sentence: its trigger categories, one per word."""
+        return cls(Counter(categories))
+
+    def take(self, sub_type: SubEventType) -> bool:
+        """Use one unused word that proposes ``sub_type``; False (nothing used) when none is."""
+        told = set(TERRITORY_GAINS) if sub_type in TERRITORY_GAINS else {sub_type}
+        telling = [c for c, types in TYPES_BY_CATEGORY.items() if told & set(types)]
+        for category in sorted(telling, key=lambda c: TYPES_BY_CATEGORY[c][0] not in told):
+            if self.left[category] > 0:
+                self.left[category] -= 1
+                return True
+        return False
 
 
 #: ACLED's two sub-types of an armed actor gaining a place; only the gainer tells them apart.

@@ -20,7 +20,7 @@ from summarizer.extraction.subtypes import TOLL_CATEGORIES, TYPES_BY_CATEGORY
 from summarizer.schema import SubEventType
 from summarizer.text.article import Sentence
 
-__all__ = ["FIGURE_SLOTS", "event_figures", "sentence_clauses"]
+__all__ = ["FIGURE_SLOTS", "clause_index", "event_figures", "sentence_clauses"]
 
 #: Marks that end a clause of a sentence (Arabic and Latin comma and semicolon).
 _CLAUSE_BREAKS = frozenset("،,؛;")
@@ -67,7 +67,7 @@ def sentence_clauses(sentence: Sentence) -> list[tuple[int, int]]:
     return clauses
 
 
-def _clause_index(clauses: Sequence[tuple[int, int]], at: int) -> int | None:
+def clause_index(clauses: Sequence[tuple[int, int]], at: int) -> int | None:
     """Return the index of the clause holding offset ``at`` (None outside the sentence)."""
     return next((k for k, (begin, end) in enumerate(clauses) if begin <= at < end), None)
 
@@ -82,10 +82,10 @@ def _owner(
     later places of the same account). A figure with no event placed in its sentence up to
     it goes to the first event placed before it (a digest header's place), else the nearest.
     """
-    here = _clause_index(clauses, offset)
+    here = clause_index(clauses, offset)
     if here is not None:
         for k in range(here, -1, -1):
-            inside = [p for p in places if _clause_index(clauses, p.start) == k]
+            inside = [p for p in places if clause_index(clauses, p.start) == k]
             if inside:
                 return min(inside, key=lambda p: p.start)
     before = [p for p in places if p.start < offset]
@@ -127,13 +127,13 @@ def _figure_takers(
     takes: list[set[str]] = [set() for _ in decided]
     for slot in FIGURE_SLOTS:
         figure = next((f for f in proposals.figures if f.offered and f.counts == slot), None)
-        clause = _clause_index(clauses, figure.start) if figure else None
+        clause = clause_index(clauses, figure.start) if figure else None
         told = {
             sub_type
             for t in candidate.triggers
             if t.category not in TOLL_CATEGORIES
             and clause is not None
-            and _clause_index(clauses, t.start) == clause
+            and clause_index(clauses, t.start) == clause
             for sub_type in TYPES_BY_CATEGORY[t.category]
         }
         for place, group in by_place.items():
