@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from summarizer.errors import LLMError
 from summarizer.extraction.candidates import Candidate, find_casualty_counts
+from summarizer.extraction.distinct import distinct_items
 from summarizer.extraction.drafts import CandidateDecision, DecidedEvent, TitleDraft
 from summarizer.extraction.event_text import arabic_event_summary, english_event_summary
 from summarizer.extraction.extract import format_names, names_in, written_text_warnings
@@ -49,15 +50,14 @@ from summarizer.extraction.slot_options import (
 )
 from summarizer.extraction.slots import propose_slots
 from summarizer.extraction.subtypes import (
-    TERRITORY_GAINS,
     TOLL_CATEGORIES,
-    TriggerWords,
     bomb_opens_assault,
     gainer_kind,
+    offered_type,
     proposed_types,
     territory_gain_type,
 )
-from summarizer.extraction.tolls import clause_index, event_figures, sentence_clauses
+from summarizer.extraction.tolls import event_figures
 from summarizer.extraction.triggers import find_triggers
 from summarizer.extraction.victims import names_civilians
 from summarizer.llm.seam import LLM, LLMRequest
@@ -169,17 +169,11 @@ def candidate_types(candidate: Candidate) -> list[SubEventType]:
 
 def _sub_type(types: Sequence[SubEventType], type_id: str) -> tuple[SubEventType, list[Issue]]:
     """Return the chosen sub-type among the offered ``types``; else the first, with an issue."""
-    chosen = _offered(types, type_id)
+    chosen = offered_type(types, type_id)
     if chosen is not None:
         return chosen, []
     message = f"type: {type_id} was not offered; took {types[0]!r}"
     return types[0], [Issue(IssueKind.POINTER, message)]
-
-
-def _offered(types: Sequence[SubEventType], type_id: str) -> SubEventType | None:
-    """Return the offered sub-type a ``T<n>`` id names, None when it names none."""
-    number = int(type_id[1:]) if type_id[1:].isdigit() else 0
-    return types[number - 1] if 1 <= number <= len(types) else None
 
 
 def _event_id(article_id: str, sentence: Sentence, sub_type: str, place: str) -> str:
@@ -284,7 +278,7 @@ async def decide_candidate(
         return CandidateOutcome(candidate, (), error=str(e))
     by_id = proposals.options()
     offered = candidate_types(candidate)
-    decided = _distinct(result.value.decided, by_id, offered, candidate)
+    decided = distinct_items(result.value.decided, by_id, offered, candidate)
     places = [p for d in decided if isinstance(p := by_id.get(d.place or ""), PlaceOption)]
     types = [_sub_type(offered, d.type)[0] for d in decided]
     figures = event_figures(candidate, decided, types, proposals, places)
@@ -296,86 +290,6 @@ async def decide_candidate(
             for d, f in zip(decided, figures, strict=True)
         ),
     )
-
-
-def _distinct(
-    decided: Sequence[DecidedEvent],
-    by_id: Mapping[str, object],
-    types: Sequence[SubEventType],
-    candidate: Candidate,
-) -> list[DecidedEvent]:
-    """Keep the first event, and a further one only when the sentence itself supports it.
-
-    Small models list one item per offered place (the digest header's and the sentence
-    before's included), or invent a second kind of event for the same happening. A further
-    event of one sentence is kept when the sentence itself names its place, and it differs from
-    every kept one in kind or parties, or is placed apart (two towns, neither the governorate
-    of the other); and when its sub-type is told by a trigger word that no kept item used
-    (:class:`~summarizer.extraction.subtypes.TriggerWords`), or it repeats a kept item's
-    sub-type in a clause of its own (one word for two places: «اتسعت رقعة الاشتباكات ... في
-    جرود عرسال، لتمتد إلى جرود فليطة»). Nor is a second territory gain kept under the other of
-    the two gain sub-types (``types`` are the offered ones, ``T1`` first) unless two different
-    actors gained: the model hedging on who gained is one capture listed twice.
-    """
-    words = TriggerWords.of(t.category for t in candidate.triggers)
-    clauses = sentence_clauses(candidate.sentence)
-    kept: list[DecidedEvent] = []
-    for item in decided:
-        sub_type = _offered(types, item.type)
-        if not kept:
-            kept.append(item)
-            if sub_type is not None:
-                words.take(sub_type)
-            continue
-        if sub_type is None or not all(
-            _apart(item, k, by_id) and not _other_gain(item, k, types) for k in kept
-        ):
-            continue
-        if words.take(sub_type) or _own_clause(item, kept, types, by_id, clauses):
-            kept.append(item)
-    return kept
-
-
-def _own_clause(
-    item: DecidedEvent,
-    kept: Sequence[DecidedEvent],
-    types: Sequence[SubEventType],
-    by_id: Mapping[str, object],
-    clauses: Sequence[tuple[int, int]],
-) -> bool:
-    """True when ``item`` repeats a kept item's sub-type with its place in a clause of its own."""
-    same = [k for k in kept if _offered(types, k.type) == _offered(types, item.type)]
-    place = by_id.get(item.place or "")
-    if not same or not isinstance(place, PlaceOption):
-        return False
-    used: set[int | None] = set()
-    for k in same:
-        other = by_id.get(k.place or "")
-        if isinstance(other, PlaceOption):
-            used.add(clause_index(clauses, other.start))
-    return clause_index(clauses, place.start) not in used
-
-
-def _other_gain(a: DecidedEvent, b: DecidedEvent, types: Sequence[SubEventType]) -> bool:
-    """True when ``a`` and ``b`` are the two different gain sub-types by the same gainer."""
-    pair = {_offered(types, a.type), _offered(types, b.type)}
-    two_gainers = bool(a.attacker and b.attacker and a.attacker != b.attacker)
-    return pair == set(TERRITORY_GAINS) and not two_gainers
-
-
-def _apart(a: DecidedEvent, b: DecidedEvent, by_id: Mapping[str, object]) -> bool:
-    pa, pb = by_id.get(a.place or ""), by_id.get(b.place or "")
-    if not (isinstance(pa, PlaceOption) and pa.origin == "sentence"):
-        return False
-    if (a.type, a.attacker, a.target) != (b.type, b.attacker, b.target):
-        return True
-    if not isinstance(pb, PlaceOption):
-        return False
-    overlap = pa.start < pb.end and pb.start < pa.end
-    nested = (pa.name_en is not None and pa.name_en == pb.admin1_en) or (
-        pb.name_en is not None and pb.name_en == pa.admin1_en
-    )
-    return not overlap and not nested
 
 
 def _whole_article(article: Article, sentences: Sequence[Sentence]) -> Chunk:

@@ -42,6 +42,7 @@ __all__ = [
     "TriggerWords",
     "bomb_opens_assault",
     "gainer_kind",
+    "offered_type",
     "proposed_types",
     "territory_gain_type",
 ]
@@ -188,6 +189,12 @@ def bomb_opens_assault(triggers: Sequence[TriggerMatch]) -> bool:
     """
     assault = sum(t.entry_id in _ASSAULT_ENTRIES for t in triggers)
     return assault >= 2 and any(t.category in _BOMB_CATEGORIES for t in triggers)
+
+
+def offered_type(types: Sequence[SubEventType], type_id: str) -> SubEventType | None:
+    """Return the offered sub-type a ``T<n>`` id names among ``types``, None when it names none."""
+    number = int(type_id[1:]) if type_id[1:].isdigit() else 0
+    return types[number - 1] if 1 <= number <= len(types) else None
 
 
 def _attack_before_clash(types: list[SubEventType]) -> list[SubEventType]:
