@@ -53,12 +53,17 @@ def test_rejection_sampling_gives_the_stock_tokens_at_temperature_0(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Greedy decoding under a JSON-schema grammar: same text with and without the patch."""
+    import llama_cpp.llama_cpp as ll
     from llama_cpp import Llama, LlamaGrammar
 
     from summarizer.config import Settings
     from summarizer.extraction.drafts import ChunkDraft
     from summarizer.llm.model_file import ensure_model
 
+    # The AMX workaround the server child applies first: on a CPU with AMX, llama.cpp's extra
+    # weight buffer types crash in decode (a segfault on this test's CI VM of 2026-12-04).
+    monkeypatch.setattr(ll, "llama_model_default_params", ll.llama_model_default_params)
+    llama_patches.patch_llama_runtime("auto")
     model = Llama(
         model_path=str(ensure_model(Settings.from_env())), n_ctx=2048, n_threads=2, verbose=False
     )
