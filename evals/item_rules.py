@@ -7,7 +7,7 @@ Usage (from the repository root)::
 A small model lists several items for one sentence; some are further events, some repeats. This
 prints the event precision, recall and F1 of the stored predictions, then of the predictions
 each rule below keeps (items grouped by their quote, in the model's order), so a rule is judged
-on real answers before it is built into ``extraction/decide.py``. It reads only the store and
+on real answers before it is built into ``extraction/distinct.py``. It reads only the store and
 the dataset: no model, no requests.
 """
 
