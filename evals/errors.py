@@ -17,13 +17,10 @@ requests.
 
 from __future__ import annotations
 
-import argparse
 from collections import Counter
-from pathlib import Path
 
-from summarizer.evals.dataset import load_dataset, repo_root
-from summarizer.evals.history import EvalStore
 from summarizer.evals.scorers import gold_spans, match_events
+from summarizer.evals.stored import load_stored_run, stored_run_parser
 from summarizer.extraction import candidate_types, find_candidates
 from summarizer.schema import event_type_of
 
@@ -32,16 +29,7 @@ _SHOWN = 110  # characters of evidence printed per line
 
 def main(argv: list[str] | None = None) -> int:
     """Print the error analysis of one stored run."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("store", type=Path)
-    parser.add_argument("run_id")
-    parser.add_argument("--dataset", default="seeds")
-    parser.add_argument("--root", type=Path, default=None, help="dataset root (the repository)")
-    args = parser.parse_args(argv)
-
-    with EvalStore(args.store) as store:
-        run = store.load(store.resolve(args.run_id))
-    cases = {c.case_id: c for c in load_dataset(args.dataset, root=args.root or repo_root()).cases}
+    run, cases = load_stored_run(stored_run_parser(__doc__).parse_args(argv))
     confusion: Counter[tuple[str, str]] = Counter()
     causes: Counter[str] = Counter()
     first_offered = [0, 0]  # gold events whose T1 has their event type, gold events offered

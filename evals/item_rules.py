@@ -13,13 +13,10 @@ the dataset: no model, no requests.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from summarizer.evals.dataset import load_dataset, repo_root
-from summarizer.evals.history import EvalStore
 from summarizer.evals.scorers import match_events
+from summarizer.evals.stored import load_stored_run, stored_run_parser
 from summarizer.schema import Event
 
 #: A rule: keep item ``k`` of a sentence's items?
@@ -46,16 +43,7 @@ RULES: dict[str, Rule] = {
 
 def main(argv: list[str] | None = None) -> int:
     """Print precision, recall and F1 of one stored run under each rule."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("store", type=Path)
-    parser.add_argument("run_id")
-    parser.add_argument("--dataset", default="seeds")
-    parser.add_argument("--root", type=Path, default=None, help="dataset root (the repository)")
-    args = parser.parse_args(argv)
-
-    with EvalStore(args.store) as store:
-        run = store.load(store.resolve(args.run_id))
-    cases = {c.case_id: c for c in load_dataset(args.dataset, root=args.root or repo_root()).cases}
+    run, cases = load_stored_run(stored_run_parser(__doc__).parse_args(argv))
     for name, rule in RULES.items():
         matched = predicted = gold = 0
         for result in run.cases:
