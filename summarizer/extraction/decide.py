@@ -188,16 +188,18 @@ def build_event(
     decision: DecidedEvent,
     grounder: Grounder,
     *,
+    types: Sequence[SubEventType],
     figures: Mapping[str, str | None],
     alone: bool = True,
 ) -> Event:
     """Build the event a decision describes, quoted, grounded and summarised.
 
-    ``figures`` are its figure option ids by slot (:func:`_event_figures`); ``alone`` is False
-    when the model placed several events in this sentence.
+    ``types`` are the sub-types offered for the candidate (:func:`candidate_types`); ``figures``
+    its figure option ids by slot (:func:`~summarizer.extraction.tolls.event_figures`);
+    ``alone`` is False when the model placed several events in this sentence.
     """
     sentence = candidate.sentence
-    sub_type, type_issues = _sub_type(candidate_types(candidate), decision.type)
+    sub_type, type_issues = _sub_type(types, decision.type)
     choice = _choice(decision, proposals, figures, alone=alone)
     by_id = proposals.options()
     gainer, place = by_id.get(decision.attacker or ""), by_id.get(choice.place or "")
@@ -286,7 +288,9 @@ async def decide_candidate(
     return CandidateOutcome(
         candidate,
         tuple(
-            build_event(article, candidate, proposals, d, grounder, figures=f, alone=alone)
+            build_event(
+                article, candidate, proposals, d, grounder, types=offered, figures=f, alone=alone
+            )
             for d, f in zip(decided, figures, strict=True)
         ),
     )
