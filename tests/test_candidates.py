@@ -175,6 +175,17 @@ def test_companion_word_within_the_window_is_required(lexicon: TriggerLexicon) -
     assert "launch" in _ids("أطلقوا النار في الهواء", lexicon)
 
 
+def test_a_match_knows_the_companion_word_it_needed(lexicon: TriggerLexicon) -> None:
+    text = "شنت الطائرات الحربية غارات على المدينة"
+    by_id = {m.entry_id: m for m in find_triggers(text, lexicon)}
+    assert text[: by_id["launch"].companion_end].endswith("غارات")  # what was launched
+    assert by_id["air_raid"].companion_end is None  # its entry needs no companion
+    # Moved into the article's offsets, the companion moves with the word.
+    moved = by_id["launch"].shifted(10)
+    assert moved.start == by_id["launch"].start + 10
+    assert moved.companion_end == len("شنت الطائرات الحربية غارات") + 10
+
+
 # --- Casualty counts -------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from summarizer.config import Settings
 from summarizer.extraction.candidates import find_candidates
@@ -18,7 +19,7 @@ from summarizer.extraction.decide import (
     decision_messages,
     unsupported_toll_words,
 )
-from summarizer.extraction.drafts import CandidateDecision
+from summarizer.extraction.drafts import MAX_DECIDED, CandidateDecision
 from summarizer.ingest import article_id
 from summarizer.llm.seam import LLMRequest, json_schema
 from summarizer.pipeline import arun
@@ -126,10 +127,7 @@ async def test_an_option_id_that_was_not_offered_is_dropped_with_an_issue() -> N
     def answer(request: LLMRequest[Any]) -> dict[str, Any]:
         if "المفاوضات" in options_of(request):
             return {"kind": "statement", "events": []}
-        return {
-            "kind": "event",
-            "events": [{"type": "T1", "attacker": "A9", "place": "P8"}],
-        }
+        return {"kind": "event", "events": ["T1 in P8 by A9"]}  # an event line (decide@3)
 
     outcomes, _ = await decide(TEXT, answer)
     [event] = [e for o in outcomes for e in o.events]
@@ -143,13 +141,8 @@ async def test_two_events_in_one_sentence_are_kept_apart() -> None:
     text = "قصفت الطائرات الروسية بلدة خان شيخون، ثم قصفت مدينة معرة النعمان في ريف إدلب الجنوبي."
 
     def answer(request: LLMRequest[Any]) -> dict[str, Any]:
-        return {
-            "kind": "event",
-            "events": [
-                {"type": "T1", "place": option_id(request, "P", "خان")},
-                {"type": "T1", "place": option_id(request, "P", "معرة")},
-            ],
-        }
+        first, second = option_id(request, "P", "خان"), option_id(request, "P", "معرة")
+        return {"kind": "event", "events": [f"T1 in {first}", f"T1 in {second}"]}
 
     outcomes, _ = await decide(text, answer)
     events = [e for o in outcomes for e in o.events]
@@ -294,8 +287,14 @@ def test_the_prompt_shows_the_sentence_its_context_and_numbered_options_inside_d
 
 
 def test_the_decision_schema_is_small_and_bounded() -> None:
+    event, other = json_schema(CandidateDecision)["anyOf"]
+    assert event["properties"]["kind"] == {"const": "event"}
+    assert event["properties"]["events"]["maxItems"] == MAX_DECIDED == 4
+    assert other["properties"]["events"]["maxItems"] == 0  # a rejected candidate: [] at once
+    assert "event" not in other["properties"]["kind"]["enum"]
     schema = json_schema(CandidateDecision)
-    assert schema["properties"]["events"]["maxItems"] == 4
+    line, _ = event["properties"]["events"]["items"]["anyOf"]  # a line, or an object (decide@2)
+    assert line["pattern"].startswith("^T[1-9]( in P[1-9][0-9]?)?( by A")
     item = schema["$defs"]["DecidedEvent"]["properties"]
     assert item["place"]["anyOf"][0]["pattern"] == "^P[1-9][0-9]?$"  # place ids only
     assert item["attacker"]["anyOf"][0]["pattern"] == "^A[1-9][0-9]?$"
@@ -303,6 +302,30 @@ def test_the_decision_schema_is_small_and_bounded() -> None:
     assert item["type"]["pattern"] == "^T[1-9]$"  # sub-types are offered as options too
     statement = {"kind": "statement", "events": [{"type": "T1"}]}
     assert CandidateDecision.model_validate(statement).decided == []  # only kind=event counts
+
+
+@pytest.mark.parametrize(
+    ("line", "ids"),
+    [
+        ("T1 in P2 by A1 on A3 per C1", ("T1", "P2", "A1", "A3", "C1")),
+        ("T2 in P12 by A10", ("T2", "P12", "A10", None, None)),
+        ("T3 on A4", ("T3", None, None, "A4", None)),
+        ("T1", ("T1", None, None, None, None)),
+    ],
+)
+def test_an_event_line_names_its_slots_by_position_word(
+    line: str, ids: tuple[str | None, ...]
+) -> None:
+    [event] = CandidateDecision.model_validate({"kind": "event", "events": [line]}).decided
+    assert (event.type, event.place, event.attacker, event.target, event.claimant) == ids
+
+
+@pytest.mark.parametrize(
+    "line", ["T1 by A1 in P2", "P1", "T1 in A2", "T1 in P1 per C1 by A1", "T0"]
+)
+def test_an_event_line_out_of_order_or_in_the_wrong_slot_does_not_validate(line: str) -> None:
+    with pytest.raises(ValidationError):
+        CandidateDecision.model_validate({"kind": "event", "events": [line]})
 
 
 @pytest.mark.parametrize("backend", ["local", "openai"])

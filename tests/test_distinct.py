@@ -34,9 +34,8 @@ def test_the_same_happening_under_another_sub_type_is_a_hedge() -> None:
     text = "واندلعت اشتباكات عنيفة بين قوات النظام والفصائل في بلدة مورك."
     kept = _decide(text, ("Armed clash", "مورك"), ("Other", "مورك"))
     assert kept == [("Armed clash", "مورك")]
-    # Seed 001: an aircraft that «استهدفت» a convoy. The lexicon reads two words (the aircraft,
-    # and the targeting verb its entry needs after it), so one further sub-type can stay; a
-    # third has no word left.
+    # Seed 001: an aircraft that «استهدفت» a convoy. The aircraft entry needs the strike verb
+    # after it, so the two words are one: the hedges on the same strike have no word left.
     text = "أن الطائرات الروسية استهدفت قافلة لداعش قرب مدينة الرقة."
     kept = _decide(
         text,
@@ -44,7 +43,11 @@ def test_the_same_happening_under_another_sub_type_is_a_hedge() -> None:
         ("Armed clash", "الرقة"),
         ("Attack", "الرقة"),
     )
-    assert [t for t, _ in kept] == ["Air/drone strike", "Armed clash"]
+    assert [t for t, _ in kept] == ["Air/drone strike"]
+    # «شن» needs the strikes it launches: one happening, told by one word.
+    text = "وشن الطيران الحربي غارات جوية على مدينة دوما في الغوطة الشرقية."
+    kept = _decide(text, ("Air/drone strike", "دوما"), ("Armed clash", "دوما"))
+    assert [t for t, _ in kept] == ["Air/drone strike"]
 
 
 def test_each_happening_the_sentence_names_is_kept() -> None:
@@ -83,3 +86,18 @@ def test_one_word_for_two_places_keeps_both_only_in_two_clauses() -> None:
         ("Shelling/artillery/missile attack", "معرة"),
     )
     assert [place for _, place in kept] == ["خان شيخون"]
+
+
+def test_a_toll_word_tells_a_further_event_only_in_a_clause_of_its_own() -> None:
+    # Seed 004: «قتل وجرح العشرات» is the toll of the fighting at Humaymah, one clause: the
+    # model's second clash, placed at the Homs desert, has no word of its own.
+    text = (
+        "تمكن تنظيم الدولة في بادية حمص اليوم من قتل وجرح العشرات من قوات الأسد والميليشيات "
+        "الشيعية المساندة لها خلال المعارك الجارية في منطقة حميمة بريف حمص الشرقي."
+    )
+    kept = _decide(text, ("Armed clash", "حميمة"), ("Armed clash", "بادية حمص"))
+    assert kept == [("Armed clash", "حميمة")]
+    # A killing told in a clause of its own, at a place of its own, is an event of its own.
+    text = "واندلعت اشتباكات عنيفة في بلدة مورك، فيما قتل ثلاثة مدنيين في بلدة كفرزيتا."
+    kept = _decide(text, ("Armed clash", "مورك"), ("Attack", "كفرزيتا"))
+    assert [t for t, _ in kept] == ["Armed clash", "Attack"]

@@ -186,3 +186,17 @@ def test_each_event_item_uses_a_trigger_word_of_its_own() -> None:
     assert words.take("Shelling/artillery/missile attack")
     assert words.take("Attack")
     assert not words.take("Armed clash")
+    # A word that only tells a toll is used only when the caller allows it.
+    words = TriggerWords.of(["clash", "killing"])
+    assert words.take("Armed clash")
+    assert not words.take("Armed clash", tolls=False)
+    assert words.take("Armed clash", tolls=True)
+
+
+def test_a_word_and_the_companion_its_entry_needs_are_one_word() -> None:
+    # «شن» (launch) needs what it launches; the aircraft entry needs its strike word.
+    [candidate] = find_candidates("وشن الطيران الحربي غارات جوية على مدينة دوما.")
+    words = TriggerWords.in_sentence(candidate.triggers)
+    assert words.left == [frozenset({"operation", "air_strike"})]
+    assert words.take("Air/drone strike")
+    assert not words.take("Armed clash")

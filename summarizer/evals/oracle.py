@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from summarizer.extraction.drafts import MAX_DECIDED
 from summarizer.extraction.extract import number_sentences
 from summarizer.schema import event_type_of
 from summarizer.text.arabic import normalize, split_sentences
@@ -32,8 +33,6 @@ __all__ = ["Oracle", "oracle_reply"]
 #: The key under which the loopback test server (``tests/support``) hands a responder the
 #: request's ``X-Summarizer-Prompt`` header (``events@2``).
 PROMPT_KEY = "__prompt__"
-#: Bound of the decision schema (``CandidateDecision.events``).
-_MAX_DECIDED = 4
 
 _ARTICLE = re.compile(r"<<<ARTICLE\n(.*?)\nARTICLE>>>", re.DOTALL)
 _NUMBERED = re.compile(r"^\[(\d+)\] (.*)$")
@@ -141,7 +140,7 @@ class Oracle:
                 continue
             events.append(_decided(event, options))
         kind = "event" if events else "statement"
-        return {"kind": kind, "events": events[:_MAX_DECIDED]}
+        return {"kind": kind, "events": events[:MAX_DECIDED]}
 
     def _headline_answer(self, lines: Sequence[str]) -> dict[str, Any]:
         opening = " ".join(lines)

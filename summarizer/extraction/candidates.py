@@ -140,10 +140,7 @@ def find_candidates(text: str, lexicon: TriggerLexicon | None = None) -> list[Ca
             candidates.append(
                 Candidate(
                     sentence=sentence,
-                    triggers=tuple(
-                        t.model_copy(update={"start": t.start + shift, "end": t.end + shift})
-                        for t in triggers
-                    ),
+                    triggers=tuple(t.shifted(shift) for t in triggers),
                     casualty_counts=tuple(
                         c.model_copy(update={"start": c.start + shift, "end": c.end + shift})
                         for c in counts

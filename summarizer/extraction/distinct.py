@@ -4,7 +4,8 @@ A small model lists one item per offered place (the digest header's and the sent
 included), and the same happening again under every sub-type its one word offers. The rules
 here keep the first item and a further one only when the sentence itself supports it: its own
 place, and a trigger word of its own (or, repeating a kept item's sub-type, a clause of its
-own). ``evals/item_rules.py`` measures other rules on stored answers before they are built in.
+own; a toll word counts only in a clause of its own). ``evals/item_rules.py`` measures other
+rules on stored answers before they are built in.
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ def distinct_items(
     of the other); and when its sub-type is told by a trigger word that no kept item used
     (:class:`~summarizer.extraction.subtypes.TriggerWords`), or it repeats a kept item's
     sub-type in a clause of its own (one word for two places: «اتسعت رقعة الاشتباكات ... في
-    جرود عرسال، لتمتد إلى جرود فليطة»). Nor is a second territory gain kept under the other of
-    the two gain sub-types (``types`` are the offered ones, ``T1`` first) unless two different
-    actors gained: the model hedging on who gained is one capture listed twice.
+    جرود عرسال، لتمتد إلى جرود فليطة»). A word that only tells a toll (قتل، جرح) tells a
+    further event only in a clause of its own: «من قتل وجرح العشرات ... خلال الاشتباكات» is
+    the clash's toll, «... وقتل 11 مدنياً في قرية الشهابات» a killing apart. Nor is a second
+    territory gain kept under the other of the two gain sub-types (``types`` are the offered
+    ones, ``T1`` first) unless two different actors gained: the model hedging on who gained is
+    one capture listed twice.
     """
-    words = TriggerWords.of(t.category for t in candidate.triggers)
+    words = TriggerWords.in_sentence(candidate.triggers)
     clauses = sentence_clauses(candidate.sentence)
     kept: list[DecidedEvent] = []
     for item in decided:
@@ -54,7 +58,8 @@ def distinct_items(
             _apart(item, k, by_id) and not _other_gain(item, k, types) for k in kept
         ):
             continue
-        if words.take(sub_type) or _own_clause(item, kept, types, by_id, clauses):
+        alone = _clause_apart(item, kept, by_id, clauses)
+        if words.take(sub_type, tolls=alone) or _own_clause(item, kept, types, by_id, clauses):
             kept.append(item)
     return kept
 
@@ -68,14 +73,24 @@ def _own_clause(
 ) -> bool:
     """True when ``item`` repeats a kept item's sub-type with its place in a clause of its own."""
     same = [k for k in kept if offered_type(types, k.type) == offered_type(types, item.type)]
+    return bool(same) and _clause_apart(item, same, by_id, clauses)
+
+
+def _clause_apart(
+    item: DecidedEvent,
+    kept: Sequence[DecidedEvent],
+    by_id: Mapping[str, object],
+    clauses: Sequence[tuple[int, int]],
+) -> bool:
+    """True when ``item``'s place is in a clause where none of ``kept``'s places is."""
     place = by_id.get(item.place or "")
-    if not same or not isinstance(place, PlaceOption):
+    if not isinstance(place, PlaceOption):
         return False
-    used: set[int | None] = set()
-    for k in same:
-        other = by_id.get(k.place or "")
-        if isinstance(other, PlaceOption):
-            used.add(clause_index(clauses, other.start))
+    used = {
+        clause_index(clauses, p.start)
+        for p in (by_id.get(k.place or "") for k in kept)
+        if isinstance(p, PlaceOption)
+    }
     return clause_index(clauses, place.start) not in used
 
 

@@ -217,26 +217,70 @@ class TriggerWords:
     events names three happenings (معارك ... السيطرة ... غارات), while a small model hedging on
     one happening lists it again under the other sub-types its one word offers (an aircraft
     that «استهدفت» a convoy as an air strike, then a shelling, an attack and a clash). An item
-    uses one word whose category proposes its sub-type (one whose first reading it is, when
-    there is one); the two territory-gain sub-types are told by the same words.
+    uses one word that proposes its sub-type (one whose first reading it is, when there is
+    one); the two territory-gain sub-types are told by the same words. A word is all the
+    entries it matches, and an entry that needs a companion word (an aircraft followed by
+    «استهدفت» or «قصف», «شن» followed by «غارات») makes the two words one: they tell one
+    happening.
     """
 
-    left: Counter[TriggerCategory] = field(default_factory=Counter)
+    left: list[frozenset[TriggerCategory]] = field(default_factory=list)
 
     @classmethod
     def of(cls, categories: Iterable[TriggerCategory]) -> TriggerWords:
-        """Return the unused words of a sentence: its trigger categories, one per word."""
-        return cls(Counter(categories))
+        """Return words of one category each (a word per category given)."""
+        return cls([frozenset({c}) for c in categories])
 
-    def take(self, sub_type: SubEventType) -> bool:
-        """Use one unused word that proposes ``sub_type``; False (nothing used) when none is."""
+    @classmethod
+    def in_sentence(cls, matches: Iterable[TriggerMatch]) -> TriggerWords:
+        """Return the words of a sentence's trigger matches, a companion joined to its entry's.
+
+        Matches are grouped by the word they end in (``end``); a match found with a companion
+        (``companion_end``) joins the companion's word to its own.
+        """
+        joined: dict[int, int] = {}
+
+        def root(end: int) -> int:
+            while joined.get(end, end) != end:
+                end = joined[end]
+            return end
+
+        found = list(matches)
+        for match in found:
+            joined.setdefault(match.end, match.end)
+            if match.companion_end is not None:
+                joined.setdefault(match.companion_end, match.companion_end)
+                joined[root(match.companion_end)] = root(match.end)
+        words: dict[int, set[TriggerCategory]] = {}
+        for match in sorted(found, key=lambda m: m.start):
+            words.setdefault(root(match.end), set()).add(match.category)
+        return cls([frozenset(w) for w in words.values()])
+
+    def take(self, sub_type: SubEventType, *, tolls: bool = True) -> bool:
+        """Use one unused word that proposes ``sub_type``; False (nothing used) when none is.
+
+        With ``tolls=False`` a word that only tells a toll (قتل، جرح: :data:`TOLL_CATEGORIES`)
+        is not used: such a word tells what a happening did, not a happening of its own.
+        """
         told = set(TERRITORY_GAINS) if sub_type in TERRITORY_GAINS else {sub_type}
-        telling = [c for c, types in TYPES_BY_CATEGORY.items() if told & set(types)]
-        for category in sorted(telling, key=lambda c: TYPES_BY_CATEGORY[c][0] not in told):
-            if self.left[category] > 0:
-                self.left[category] -= 1
-                return True
-        return False
+
+        def rank(word: frozenset[TriggerCategory]) -> tuple[bool, int]:
+            # A word whose first reading it is before one that merely allows it, then the word
+            # that tells the fewest sub-types: a generic word stays for another item.
+            readings = [TYPES_BY_CATEGORY.get(c, ()) for c in word]
+            first = any(types[:1] and types[0] in told for types in readings)
+            return not first, len({t for types in readings for t in types})
+
+        telling = [
+            w
+            for w in self.left
+            if any(told & set(TYPES_BY_CATEGORY.get(c, ())) for c in w)
+            and (tolls or not w <= TOLL_CATEGORIES)
+        ]
+        if not telling:
+            return False
+        self.left.remove(min(telling, key=rank))
+        return True
 
 
 #: ACLED's two sub-types of an armed actor gaining a place; only the gainer tells them apart.

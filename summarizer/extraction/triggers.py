@@ -198,6 +198,17 @@ class TriggerMatch(BaseModel):
     end: int = Field(description="Offset one past the word in the text.")
     surface: str = Field(description="text[start:end] as written.")
     clitic: str = Field(default="", description="Normalised proclitics left out of the span.")
+    companion_end: int | None = Field(
+        default=None,
+        description="End offset of the companion word the entry needed (its ``near`` rule), "
+        "None for an entry without one: the two words tell one happening.",
+    )
+
+    def shifted(self, by: int) -> TriggerMatch:
+        """Return the match with every offset moved ``by`` characters (sentence -> text)."""
+        companion = None if self.companion_end is None else self.companion_end + by
+        moved = {"start": self.start + by, "end": self.end + by, "companion_end": companion}
+        return self.model_copy(update=moved)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,14 +340,23 @@ class TriggerLexicon(BaseModel):
             found = self._memo[word] = _readings(self._tables, word)
         return found
 
-    def _companion(self, index: int, tokens: Sequence[Token], i: int) -> bool:
+    def _companion(self, index: int, tokens: Sequence[Token], i: int) -> Token | None:
+        """Return the companion word the entry needs after token ``i``.
+
+        That is the token itself when the entry needs none, and None when the needed companion
+        is missing.
+        """
         rule = self.entries[index].near
         if rule is None:
-            return True
+            return tokens[i]
         wanted = self._near[index]
-        return any(
-            _has_noun_core(tokens[k].norm, wanted)
-            for k in range(i + 1, min(len(tokens), i + 1 + rule.window))
+        return next(
+            (
+                tokens[k]
+                for k in range(i + 1, min(len(tokens), i + 1 + rule.window))
+                if _has_noun_core(tokens[k].norm, wanted)
+            ),
+            None,
         )
 
     def _cancelled(self, index: int, tokens: Sequence[Token], i: int) -> bool:
@@ -462,7 +482,8 @@ def find_triggers(
     matches: list[TriggerMatch] = []
     for i, token in enumerate(tokens):
         for reading in lexicon.readings(token.norm):
-            if not lexicon._companion(reading.entry, tokens, i):
+            companion = lexicon._companion(reading.entry, tokens, i)
+            if companion is None:
                 continue
             if lexicon._cancelled(reading.entry, tokens, i):
                 continue
@@ -477,6 +498,7 @@ def find_triggers(
                     end=token.end,
                     surface=text[start : token.end],
                     clitic=reading.clitic,
+                    companion_end=None if companion is token else companion.end,
                 )
             )
     return matches
