@@ -16,7 +16,7 @@ SEED_TOKENS = 11_540
 #: Wall seconds for the five seeds on the embedded model, 2 cores, per extraction strategy:
 #: both measured in one ``python bench/local_e2e.py`` run (README, "Speed on the embedded
 #: model"). A run is expected to take its inputs' share of these.
-SEED_SECONDS: dict[Strategy, float] = {"decide": 680.5, "free": 1_741.9}
+SEED_SECONDS: dict[Strategy, float] = {"decide": 772.4, "free": 2_535.2}
 #: The slowest run of the same benchmark, in a busy spell of the machine, took 2.7 x longer
 #: (3,383 s against 1,240 s for the free strategy's five seeds).
 SLOW_FACTOR = 3_383 / 1_240
