@@ -266,6 +266,14 @@ class DecidedEvent(_Draft):
         return cls.model_validate(parts.groupdict())
 
 
+#: The parts of an :data:`EventLine` in their order: slot, the word before its id, the id's
+#: letter. The type comes first, with no word before it.
+_LINE_SLOTS: tuple[tuple[str, str, str], ...] = (
+    ("place", "in", "P"),
+    ("attacker", "by", "A"),
+    ("target", "on", "A"),
+    ("claimant", "per", "C"),
+)
 #: One decided event written as a line of option ids, in a fixed order: the type, then ``in``
 #: the place, ``by`` the actor that acted, ``on`` the actor that was hit, ``per`` the claimant
 #: (each part left out when no option fits): ``T1 in P2 by A1 on A3 per C1``. That is 14 tokens
@@ -275,20 +283,44 @@ class DecidedEvent(_Draft):
 EventLine = Annotated[
     str,
     Field(
-        pattern=r"^T[1-9]( in P[1-9][0-9]?)?( by A[1-9][0-9]?)?( on A[1-9][0-9]?)?"
-        r"( per C[1-9][0-9]?)?$",
+        pattern="^T[1-9]" + "".join(f"( {w} {x}[1-9][0-9]?)?" for _, w, x in _LINE_SLOTS) + "$",
         max_length=32,
     ),
 ]
+#: The same pattern with a named group per slot, to read a line that validated.
 _LINE_PARTS = re.compile(
-    r"^(?P<type>T[1-9])(?: in (?P<place>P[1-9][0-9]?))?(?: by (?P<attacker>A[1-9][0-9]?))?"
-    r"(?: on (?P<target>A[1-9][0-9]?))?(?: per (?P<claimant>C[1-9][0-9]?))?$"
+    "^(?P<type>T[1-9])"
+    + "".join(f"(?: {w} (?P<{slot}>{x}[1-9][0-9]?))?" for slot, w, x in _LINE_SLOTS)
+    + "$"
 )
 
 
 #: What a candidate sentence reports; only ``event`` yields events. Asking for the kind first
 #: makes a small model commit to the distinction that matters most before it fills slots.
 SentenceKind = Literal["event", "statement", "plan_or_forecast", "analysis_or_history"]
+
+
+def _non_events_answer_empty(schema: dict[str, Any]) -> None:
+    """Give :class:`CandidateDecision`'s schema two shapes: an event's, and every other kind's.
+
+    ``event`` carries its items; any other kind must answer ``[]``.
+    The items of a non-event kind are never used (:attr:`CandidateDecision.decided`), yet a
+    small model lists them anyway (15 of 17 statements on the seeds, with prompt ``decide@3``);
+    constrained decoding then closes the list at once, and a rejected candidate costs a few
+    tokens. Validation is unchanged (it is the class, not this schema): an endpoint that
+    ignores the schema may still send items, which are dropped. pydantic's
+    ``json_schema_extra`` hook calls this once per schema, which :class:`_Draft` then caches.
+    """
+    properties = schema.pop("properties")
+    other_kinds = [k for k in properties["kind"]["enum"] if k != "event"]
+    event = {"kind": {"const": "event"}, "events": properties["events"]}
+    other = {
+        "kind": {"enum": other_kinds},
+        "events": {"type": "array", "items": {"type": "string"}, "maxItems": 0},
+    }
+    schema["anyOf"] = [
+        {"type": "object", "properties": props, "required": ["kind"]} for props in (event, other)
+    ]
 
 
 class CandidateDecision(_Draft):
@@ -301,6 +333,8 @@ class CandidateDecision(_Draft):
     older prompts ask, a :class:`DecidedEvent` object.
     """
 
+    model_config = ConfigDict(extra="ignore", json_schema_extra=_non_events_answer_empty)
+
     kind: SentenceKind = Field(
         description="What the sentence reports: an event on the ground that happened, or "
         "only a statement, a plan or forecast, or analysis or history."
@@ -308,30 +342,6 @@ class CandidateDecision(_Draft):
     events: list[EventLine | DecidedEvent] = Field(
         default_factory=list, max_length=MAX_DECIDED, description="Events on the ground, or []."
     )
-
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Return the schema in two shapes: ``event`` with its items, any other kind with ``[]``.
-
-        The items of a non-event kind are never used (:attr:`decided`), yet a small model lists
-        them anyway (15 of 17 statements on the seeds, with prompt ``decide@3``); constrained
-        decoding then closes the list at once, and a rejected candidate costs a few tokens.
-        Validation is unchanged (it is the class, not this schema): an endpoint that ignores
-        the schema may still send items, which are dropped.
-        """
-        schema = super().model_json_schema(*args, **kwargs)
-        properties = schema.pop("properties")
-        other_kinds = [k for k in properties["kind"]["enum"] if k != "event"]
-        event = {"kind": {"const": "event"}, "events": properties["events"]}
-        other = {
-            "kind": {"enum": other_kinds},
-            "events": {"type": "array", "items": {"type": "string"}, "maxItems": 0},
-        }
-        shapes = [
-            {"type": "object", "properties": props, "required": ["kind"]}
-            for props in (event, other)
-        ]
-        return {**schema, "anyOf": shapes}
 
     @property
     def decided(self) -> list[DecidedEvent]:
