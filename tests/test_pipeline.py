@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -124,10 +125,16 @@ async def test_flaky_endpoint_still_yields_every_article(
 ) -> None:
     model = RuleModel()
     counter = {"n": 0}
+    attempts: Counter[str] = Counter()
 
     def flaky(request: dict[str, Any]) -> Any:
+        # Every third request fails once (429 or 500); its retry succeeds. Failing by the
+        # global count alone made the test depend on the order of concurrent requests: a
+        # chunk whose retries all landed on multiples of three ran out of attempts.
         counter["n"] += 1
-        if counter["n"] % 3 == 0:
+        body = json.dumps(request["messages"], sort_keys=True, ensure_ascii=False)
+        attempts[body] += 1
+        if counter["n"] % 3 == 0 and attempts[body] == 1:
             return Status(429, retry_after=0) if counter["n"] % 2 else Status(500)
         return Content(model(request))
 
