@@ -2,6 +2,8 @@
 
     python bench/local_e2e.py [--seeds seeds/] [--strategy decide --strategy free]
                               [--prompt events@2] [--limit N] [--json out.json]
+    python bench/local_e2e.py --compare out.json   # the comparison of a stored result
+    python bench/local_e2e.py --keep-store DIR ...  # keep DIR/decide.sqlite3, DIR/free.sqlite3
 
 Steps, all on this machine in this process's run:
 
@@ -83,13 +85,24 @@ def server_timings(log: Path) -> dict[str, float]:
 
 
 def measure(
-    sources: list[str], strategy: str, pins: dict[str, str], raw: dict[str, Any] | None
+    sources: list[str],
+    strategy: str,
+    pins: dict[str, str],
+    raw: dict[str, Any] | None,
+    keep: Path | None = None,
 ) -> dict[str, Any]:
-    """Brief ``sources`` with one strategy on a fresh store; return its timings."""
+    """Brief ``sources`` with one strategy on a fresh store; return its timings.
+
+    With ``keep``, the store is ``keep/<strategy>.sqlite3`` (it must not exist yet) and stays,
+    so ``summarizer eval --store`` can score the run's answers with no model request.
+    """
     with tempfile.TemporaryDirectory() as tmp:
+        store = (keep or Path(tmp)) / (f"{strategy}.sqlite3" if keep else "store.sqlite3")
+        if store.exists():
+            raise SystemExit(f"{store} exists: the benchmark needs a fresh store")
         settings = Settings.from_env(
             env={},
-            store_path=Path(tmp) / "store.sqlite3",
+            store_path=store,
             prompt_overrides=pins,
             strategy=strategy,
         )
@@ -145,6 +158,49 @@ def measure(
     return result
 
 
+def compare(result: dict[str, Any]) -> dict[str, Any]:
+    """Add what compares ``decide`` with ``free`` to a result holding both runs.
+
+    ``wall_ratio`` is decide's wall time over free's. It depends on the machine as well as on
+    the strategies: each strategy's time is about ``P / prompt_speed + G / generation_speed``
+    (tokens the runtime evaluated and generated), and the two strategies differ far more in
+    ``G`` than in ``P``, so a machine that generates slowly gives a lower ratio than one that
+    reads prompts slowly. Hence the token counts' own ratios (``prompt_tokens_ratio``,
+    ``generated_tokens_ratio``: on one machine the answers are deterministic, so they are the
+    same on every machine that gives the same answers), this machine's
+    ``prompt_to_generation_speed`` (the ``free`` run's server rates, tokens/s over tokens/s), and
+    ``wall_ratio_by_speed``: the ratio the token counts give, in runtime time only, at this
+    machine's speed ratio and at others (1 = generation as fast as reading; large = generation
+    much slower), so ratios measured on different machines can be told apart from changes.
+    """
+    runs = result.get("runs", {})
+    if not ("decide" in runs and "free" in runs and runs["free"]["wall_seconds"]):
+        return result
+    decide, free = runs["decide"], runs["free"]
+    result["wall_ratio"] = round(decide["wall_seconds"] / free["wall_seconds"], 3)
+    counts = {
+        name: (
+            run.get("server", {}).get("prompt_tokens_evaluated", 0),
+            run.get("server", {}).get("generated_tokens", 0),
+        )
+        for name, run in (("decide", decide), ("free", free))
+    }
+    (p_d, g_d), (p_f, g_f) = counts["decide"], counts["free"]
+    if not (p_f and g_f):
+        return result
+    result["prompt_tokens_ratio"] = round(p_d / p_f, 3)
+    result["generated_tokens_ratio"] = round(g_d / g_f, 3)
+    speeds = [1.0, 3.0, 10.0, 15.0]
+    if free.get("server_prompt_tok_s") and free.get("server_generation_tok_s"):
+        here = round(free["server_prompt_tok_s"] / free["server_generation_tok_s"], 2)
+        result["prompt_to_generation_speed"] = here
+        speeds = sorted({*speeds, here})
+    result["wall_ratio_by_speed"] = {
+        str(r): round((p_d + g_d * r) / (p_f + g_f * r), 3) for r in speeds
+    }
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
@@ -158,7 +214,23 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N articles")
     parser.add_argument("--skip-raw", action="store_true", help="do not measure the raw runtime")
     parser.add_argument("--json", type=Path, help="also write the result here")
+    parser.add_argument(
+        "--keep-store",
+        type=Path,
+        metavar="DIR",
+        help="keep each run's store as DIR/<strategy>.sqlite3 (to score it with summarizer eval)",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="OUT_JSON",
+        help="run nothing: add the decide/free comparison to a stored result and print it",
+    )
     args = parser.parse_args()
+    if args.compare:
+        stored = json.loads(args.compare.read_text(encoding="utf-8"))
+        print(json.dumps(compare(stored), indent=2))
+        return
 
     raw = None if args.skip_raw else raw_runtime()
     sources = [
@@ -167,12 +239,13 @@ def main() -> None:
         if not isinstance(a, Exception)
     ][: args.limit]
     pins = dict(p.split("@", 1) for p in args.prompt)
-    runs = {s: measure(sources, s, pins, raw) for s in args.strategy or ["decide", "free"]}
-    result: dict[str, Any] = {"raw_runtime": raw, "runs": runs}
-    if "decide" in runs and "free" in runs and runs["free"]["wall_seconds"]:
-        result["wall_ratio"] = round(
-            runs["decide"]["wall_seconds"] / runs["free"]["wall_seconds"], 3
-        )
+    if args.keep_store:
+        args.keep_store.mkdir(parents=True, exist_ok=True)
+    runs = {
+        s: measure(sources, s, pins, raw, args.keep_store)
+        for s in args.strategy or ["decide", "free"]
+    }
+    result = compare({"raw_runtime": raw, "runs": runs})
     text = json.dumps(result, indent=2)
     print(text)
     if args.json:

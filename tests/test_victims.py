@@ -22,6 +22,13 @@ from summarizer.text.arabic import normalize
         "أصيب طفلان بجروح",
         "واستهدفت الطائرات منازل الأهالي",
         "قصفت القوات مخيما للنازحين",
+        # The second reading's additions: accusative plural, the elderly, worshippers, the
+        # displaced as Syrian reports name them (مهجرون), infants, pupils.
+        "قتل المسلحون أطفالاً في القرية",
+        "أصيب مسنان وامرأتان بجروح",
+        "استهدف الهجوم المصلين في المسجد",
+        "قصفت الطائرات قافلة المهجرين",
+        "استشهد رضيعة وثلاثة تلاميذ",
     ],
 )
 def test_a_sentence_naming_unarmed_victims_is_found(sentence: str) -> None:

@@ -1,4 +1,4 @@
-"""Words that name unarmed victims: civilians, children, women, residents, the displaced.
+"""Words that name unarmed victims: civilians, children, women, the elderly, the displaced.
 
 ACLED's "Armed clash" needs two armed, organised sides; violence by an armed group against
 people who cannot fight back is an "Attack" (Violence against civilians). A sentence whose
@@ -35,12 +35,26 @@ CIVILIAN_WORDS: frozenset[str] = frozenset(
         "طفلان",
         "طفلين",
         "اطفال",
+        "اطفالا",
         "رضيع",
+        "رضيعا",
+        "رضيعه",
+        "رضع",
+        "تلاميذ",
         # women
         "امراه",
+        "امراتان",
         "امراتين",
         "سيده",
+        "سيدات",
         "نساء",
+        # the elderly
+        "مسن",
+        "مسنا",
+        "مسنان",
+        "مسنه",
+        "مسنين",
+        "مسنون",
         # residents, citizens, families
         "مواطن",
         "مواطنا",
@@ -50,10 +64,14 @@ CIVILIAN_WORDS: frozenset[str] = frozenset(
         "عايله",
         "عايلات",
         "سكان",
+        "مصلين",
+        "مصلون",
         # the displaced and refugees
         "نازح",
         "نازحين",
         "نازحون",
+        "مهجرين",
+        "مهجرون",
         "لاجي",
         "لاجيين",
         "لاجيون",
