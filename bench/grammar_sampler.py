@@ -39,7 +39,7 @@ from summarizer.config import Settings  # noqa: E402
 from summarizer.extraction.candidates import find_candidates  # noqa: E402
 from summarizer.extraction.decide import decision_messages  # noqa: E402
 from summarizer.extraction.drafts import CandidateDecision  # noqa: E402
-from summarizer.extraction.slots import propose_slots  # noqa: E402
+from summarizer.extraction.slots import propose_for_sentences  # noqa: E402
 from summarizer.llm import llama_patches  # noqa: E402
 from summarizer.llm.local_server import DEFAULT_N_CTX  # noqa: E402
 from summarizer.llm.model_file import ensure_model  # noqa: E402
@@ -58,20 +58,9 @@ def requests(settings: Settings, version: str, limit: int) -> list[list[dict[str
     out: list[list[dict[str, str]]] = []
     for path in sorted((ROOT / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        sentences = split_sentences(text)
+        proposals = propose_for_sentences(text, split_sentences(text), index=index)
         for candidate in find_candidates(text):
-            sentence = candidate.sentence
-            before = sentences[sentence.index - 1] if sentence.index > 0 else None
-            previous = before if before and before.region == sentence.region else None
-            proposals = propose_slots(
-                text,
-                sentence.start,
-                sentence.end,
-                index=index,
-                previous=(previous.start, previous.end) if previous else None,
-                region_ar=sentence.region,
-            )
-            out.append(decision_messages(prompt, candidate, proposals))
+            out.append(decision_messages(prompt, candidate, proposals[candidate.sentence.index]))
             if len(out) == limit:
                 return out
     return out

@@ -97,7 +97,7 @@ def measure(
     so ``summarizer eval --store`` can score the run's answers with no model request.
     """
     with tempfile.TemporaryDirectory() as tmp:
-        store = (keep or Path(tmp)) / (f"{strategy}.sqlite3" if keep else "store.sqlite3")
+        store = keep / f"{strategy}.sqlite3" if keep else Path(tmp) / "store.sqlite3"
         if store.exists():
             raise SystemExit(f"{store} exists: the benchmark needs a fresh store")
         settings = Settings.from_env(
@@ -158,6 +158,12 @@ def measure(
     return result
 
 
+def _tokens(run: dict[str, Any]) -> tuple[float, float]:
+    """Return the prompt tokens a run's server evaluated and the tokens it generated."""
+    server = run.get("server", {})
+    return server.get("prompt_tokens_evaluated", 0), server.get("generated_tokens", 0)
+
+
 def compare(result: dict[str, Any]) -> dict[str, Any]:
     """Add what compares ``decide`` with ``free`` to a result holding both runs.
 
@@ -178,14 +184,7 @@ def compare(result: dict[str, Any]) -> dict[str, Any]:
         return result
     decide, free = runs["decide"], runs["free"]
     result["wall_ratio"] = round(decide["wall_seconds"] / free["wall_seconds"], 3)
-    counts = {
-        name: (
-            run.get("server", {}).get("prompt_tokens_evaluated", 0),
-            run.get("server", {}).get("generated_tokens", 0),
-        )
-        for name, run in (("decide", decide), ("free", free))
-    }
-    (p_d, g_d), (p_f, g_f) = counts["decide"], counts["free"]
+    (p_d, g_d), (p_f, g_f) = _tokens(decide), _tokens(free)
     if not (p_f and g_f):
         return result
     result["prompt_tokens_ratio"] = round(p_d / p_f, 3)
