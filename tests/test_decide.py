@@ -265,6 +265,21 @@ async def test_a_headline_that_invents_a_death_is_dropped_with_a_warning() -> No
     assert any("headline_en dropped" in w and "'killed'" in w for w in outcome.warnings)
 
 
+async def test_a_headline_that_states_a_number_its_line_does_not_is_dropped() -> None:
+    # The digest's line says "dozens"; the article states 10 elsewhere, the line never.
+    text = "تمكن تنظيم الدولة من قتل وجرح العشرات من قوات الأسد\n\n" + TEXT + " قتل 10 عناصر."
+    a = article(text)
+    llm = FunctionLLM(lambda request: {"headline_en": "Islamic State kills 10 soldiers"})
+    outcome = await ask_title(a, split_sentences(a.text), llm, prompt=load_prompt("title"))
+    assert outcome.headline_en == ""
+    assert outcome.warnings == [
+        "headline_en dropped: it states 10, which the headline line does not"
+    ]
+    llm = FunctionLLM(lambda request: {"headline_en": "Islamic State kills dozens of soldiers"})
+    outcome = await ask_title(a, split_sentences(a.text), llm, prompt=load_prompt("title"))
+    assert outcome.headline_en == "Islamic State kills dozens of soldiers"
+
+
 def test_the_prompt_shows_the_sentence_its_context_and_numbered_options_inside_delimiters() -> None:
     a = article()
     sentences = split_sentences(a.text)

@@ -98,6 +98,14 @@ def test_places_from_the_digest_header_and_after_designators() -> None:
     _assert_slices_back(text, proposals)
 
 
+def test_a_stop_word_beginning_with_waw_is_not_a_joined_list_item() -> None:
+    # «لمدينة حمص وسط البلاد»: "in the centre of the country", not a second place «سط البلاد».
+    _, proposals = proposals_for("000_6d155ba7f0a6c5f2", "يستمر الجيش السوري تقدمه")
+    texts = {p.text for p in proposals.places}
+    assert "مدينة حمص" in texts
+    assert "سط البلاد" not in texts
+
+
 def test_region_phrase_around_a_known_place() -> None:
     _, proposals = proposals_for("004_575a162d0ffe51db", "إعدامات بحق 17 عنصر")
     places = {p.text: (p.name_en, p.admin1_en) for p in proposals.places}

@@ -67,6 +67,7 @@ from summarizer.prompts import PromptTemplate, neutralize_delimiters
 from summarizer.schema import Actor, Event, Location, SubEventType, event_type_of
 from summarizer.text.article import Article, Chunk, Sentence
 from summarizer.text.dates import resolve_date
+from summarizer.text.numbers import numbers_in
 
 #: The option lines the model is shown: the slots it fills.
 DECIDED_SLOTS: tuple[SlotName, ...] = ("Places", "Actors", "Claimants")
@@ -374,7 +375,9 @@ async def ask_title(
 ) -> TitleOutcome:
     """Ask for the headline line (the first sentence) in neutral English: a few dozen tokens.
 
-    Numbers the answer states that the article does not, and partisan terms, are warnings.
+    Partisan terms are warnings. A headline that states a number the headline line does not,
+    or a death or an injury it gives no ground for, is dropped with a warning: the request
+    sees only that line, so anything beyond it is the model's invention.
 
     Raises:
         LLMError: the model could not be reached or never answered with valid JSON.
@@ -385,14 +388,20 @@ async def ask_title(
     messages = prompt.render(names=format_names(found), text=text)
     result = await llm.complete(LLMRequest(prompt, messages, TitleDraft))
     headline = result.value.headline_en.strip()
+    line = first[0].text if first else ""
+    # «قتل وجرح العشرات» ("killed and wounded dozens") came back as "kills 10": a number stated
+    # elsewhere in the article passes the article-wide check, never the line's.
+    invented = ", ".join(str(n) for n in sorted(numbers_in(headline) - numbers_in(line)))
+    # A small model turns «التقى الأسد» ("met Assad") into "Assad killed": a death or an injury
+    # the headline line does not report is never shown, only named in a warning.
+    claimed = ", ".join(repr(w) for w in unsupported_toll_words(headline, line))
+    if invented or claimed:
+        what = f"states {invented}" if invented else f"says {claimed}"
+        return TitleOutcome(
+            headline_en="",
+            warnings=[f"headline_en dropped: it {what}, which the headline line does not"],
+        )
     warnings = written_text_warnings((("headline_en", headline),), article)
-    claimed = unsupported_toll_words(headline, first[0].text) if first else []
-    if claimed:
-        # A small model turns «التقى الأسد» ("met Assad") into "Assad killed": a death or an
-        # injury the headline line does not report is never shown, only named in a warning.
-        words = ", ".join(repr(w) for w in claimed)
-        warnings.append(f"headline_en dropped: it says {words}, which the headline line does not")
-        headline = ""
     return TitleOutcome(headline_en=headline, warnings=warnings)
 
 

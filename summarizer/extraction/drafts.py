@@ -278,8 +278,8 @@ _LINE_SLOTS: tuple[tuple[str, str, str], ...] = (
 #: the place, ``by`` the actor that acted, ``on`` the actor that was hit, ``per`` the claimant
 #: (each part left out when no option fits): ``T1 in P2 by A1 on A3 per C1``. That is 14 tokens
 #: where the same event as a JSON object takes 28, and generation is most of the ``decide``
-#: strategy's time on the embedded model. Prompt ``decide@3`` asks for lines; ``decide@1`` and
-#: ``decide@2`` for objects, which the schema still accepts.
+#: strategy's time on the embedded model. Prompts ``decide@3`` and later ask for lines;
+#: ``decide@1`` and ``decide@2`` for objects, which the schema still accepts.
 EventLine = Annotated[
     str,
     Field(

@@ -218,6 +218,8 @@ def _name_after(
     word = tokens[start].folded[1:] if first_may_join else tokens[start].folded
     if len(word) < 2 or strip_clitics(word, _STOP) is not None or tokens[start].is_number:
         return None
+    if first_may_join and _is_stop(tokens[start]):
+        return None  # "وسط البلاد" is "in the centre of the country", not an item "سط البلاد"
     if word.startswith(_PREPOSITION_ARTICLE):
         return None
     last = start
