@@ -163,6 +163,9 @@ def test_clitics_suffixes_and_duals_are_matched(
         ("التوصل إلى تسوية سياسية للأزمة", "agreement"),  # a political settlement
         ("عبرت موسكو عن استعدادها", "cross_border"),  # "expressed", not "crossed"
         ("أطلقت الحكومة مبادرة جديدة", "launch"),  # nothing launched on the ground
+        ("خرج المتظاهرون للمطالبة بإسقاط الحكومة", "shoot_down"),  # toppling, a slogan
+        ("رفعوا شعارات تطالب بإسقاط النظام", "shoot_down"),
+        ("تحت غطاء جوي روسي تقدمت القوات", "aerial_bombardment"),  # air cover, no strike
     ],
 )
 def test_lookalikes_do_not_trigger(text: str, entry_id: str, lexicon: TriggerLexicon) -> None:

@@ -156,3 +156,21 @@ def test_a_claimant_army_is_named_by_the_events_country(canon: Canonicalizer) ->
     claimed = Attribution(source_ar="الجيش", source_en="Syrian government forces", stance="claimed")
     out = canon(army_event("الموصل", "مسلحون", attribution=claimed))
     assert out.attribution.source_en == "Iraqi forces"
+
+
+@pytest.mark.parametrize(
+    ("place_ar", "actor_ar", "name_en"),
+    [
+        # A name local to a country (an entry's local_ar) means that country's actor there.
+        ("مأرب", "الجيش الوطني", "Yemeni government forces"),
+        ("بنغازي", "الجيش الوطني", "Libyan National Army (Haftar forces)"),
+        ("عفرين", "الجيش الوطني", "Syrian National Army"),  # the default, in Syria
+        ("صعدة", "طيران التحالف", "Saudi-led coalition"),
+        ("الرقة", "طيران التحالف", "International Coalition"),
+    ],
+)
+def test_a_name_local_to_the_events_country_means_that_countrys_actor(
+    canon: Canonicalizer, place_ar: str, actor_ar: str, name_en: str
+) -> None:
+    out = canon(army_event(place_ar, actor_ar))
+    assert [a.name_en for a in out.actors] == [name_en]

@@ -252,3 +252,25 @@ def test_both_exports_are_byte_stable_and_listed_as_formats() -> None:
     b = sample_briefing()
     for fmt in ("acled-csv", "geojson"):
         assert render(b, fmt) == render(b, fmt)
+
+
+@pytest.mark.parametrize(
+    ("name_ar", "name_en", "admin1", "expected"),
+    [
+        # The gazetteer names the country "Palestinian territories"; ACLED writes "Palestine".
+        ("جباليا", "Jabalya", "Gaza Strip", ("Palestine", "275", "Middle East", "PSE")),
+        ("مقديشو", "Mogadishu", None, ("Somalia", "706", "Eastern Africa", "SOM")),
+    ],
+)
+def test_acled_codes_the_country_by_its_iso_code_with_acleds_name(
+    name_ar: str, name_en: str, admin1: str | None, expected: tuple[str, str, str, str]
+) -> None:
+    place = Location(name_ar=name_ar, name_en=name_en, admin1_en=admin1, verified=True)
+    article = ArticleSummary(source="s", article_id="a", outlet="Al Jazeera")
+    e = event("e1", 0, "قصفت الطائرات منزلا", location=place, actors=[])
+    briefing = Briefing(
+        articles=[article.model_copy(update={"events": [e]})],
+        clusters=[cluster("c1", [(article, e)])],
+    )
+    row = rows(render_acled_csv(briefing))[0]
+    assert (row["country"], row["iso"], row["region"], row["event_id_cnty"][:3]) == expected

@@ -195,3 +195,31 @@ def test_generic_variants_must_be_variants_of_a_countrys_army() -> None:
         )
     glossary = Glossary.load()
     assert glossary.forces_of("IQ") is not None and glossary.forces_of("LY") is None
+
+
+def test_a_generic_army_name_with_the_fused_preposition_is_generic() -> None:
+    # «معسكر للقوات الحكومية» in Yemen: government forces, not Syria's.
+    entry = Glossary.load().lookup("القوات الحكومية")
+    assert entry is not None
+    assert entry.is_generic("للقوات الحكومية")
+    assert entry.is_generic("القوات الحكومية")
+    assert not entry.is_generic("للقوات السورية")
+
+
+def test_a_local_name_means_its_home_countrys_entry_and_the_default_elsewhere() -> None:
+    glossary = Glossary.load()
+    national = {iso: glossary.lookup("الجيش الوطني", iso) for iso in (None, "SY", "YE", "LY")}
+    assert {iso: e.canonical_en for iso, e in national.items() if e} == {
+        None: "Syrian National Army",
+        "SY": "Syrian National Army",
+        "YE": "Yemeni government forces",
+        "LY": "Libyan National Army (Haftar forces)",
+    }
+    # The home country is army_of unless home_iso says otherwise.
+    coalition = glossary.lookup("طيران التحالف", "YE")
+    assert coalition is not None and coalition.home == "YE" and coalition.army_of is None
+
+
+def test_local_names_need_a_home_country() -> None:
+    with pytest.raises(ValidationError, match="local_ar needs home_iso or army_of"):
+        ActorEntry(canonical_en="X", kind="other", variants_ar=("س",), local_ar=("ص",))

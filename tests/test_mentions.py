@@ -266,6 +266,10 @@ def test_new_place_matches_on_the_seeds_are_reviewed_place_names(index: MentionI
     assert new == NEW_SEED_PLACES
 
 
+SOMALI_FORCES = "Somali government forces"
+AU_MISSION = "African Union mission in Somalia (AMISOM/ATMIS)"
+
+
 @pytest.mark.parametrize(
     ("text", "surface", "canonical"),
     [
@@ -281,12 +285,44 @@ def test_new_place_matches_on_the_seeds_are_reviewed_place_names(index: MentionI
         ("معارك مع قوات الدعم السريع", "قوات الدعم السريع", "Rapid Support Forces"),
         ("وصل إلى بنغازي", "بنغازي", "Benghazi"),
         ("غارة على الحديدة", "الحديدة", "Hodeidah"),
+        ("هجوم لحركة الشباب المجاهدين", "حركة الشباب المجاهدين", "Al-Shabaab"),
+        ("كمين لمسلحي الشباب المجاهدين", "الشباب المجاهدين", "Al-Shabaab"),
+        ("قاعدة للجيش الصومالي", "للجيش الصومالي", SOMALI_FORCES),
+        ("وقالت القوات الحكومية الصومالية", "القوات الحكومية الصومالية", SOMALI_FORCES),
+        ("وأعلنت بعثة الاتحاد الإفريقي في الصومال", "بعثة الاتحاد الإفريقي في الصومال", AU_MISSION),
+        ("وبحسب قوات أميصوم", "قوات أميصوم", AU_MISSION),
+        ("دورية للجيش الموريتاني", "للجيش الموريتاني", "Mauritanian Armed Forces"),
+        ("وصل إلى نواكشوط", "نواكشوط", "Nouakchott"),
+        ("سيطرت على مدينة جوهر", "مدينة جوهر", "Jawhar"),
+        ("قصف على مزارع شبعا", "مزارع شبعا", "Shebaa Farms"),
     ],
 )
 def test_region_actors_and_places_are_found_with_clitics(
     index: MentionIndex, text: str, surface: str, canonical: str
 ) -> None:
     assert (surface, canonical) in _found(text, index)
+
+
+def test_a_somali_report_names_al_shabaab_and_somalia(index: MentionIndex) -> None:
+    text = "وقتل قيادي في حركة الشباب بغارة أمريكية في جنوب الصومال"
+    actor, place = find_mentions(text, index)
+    assert isinstance(actor.entry, ActorEntry)
+    assert (actor.surface, actor.entry.canonical_en, actor.entry.kind) == (
+        "حركة الشباب",
+        "Al-Shabaab",
+        "jihadist",
+    )
+    assert isinstance(place.entry, Place)
+    assert (place.surface, place.entry.name_en, place.entry.country_iso) == (
+        "الصومال",
+        "Somalia",
+        "SO",
+    )
+    assert place.entry.kind == "country"
+
+
+def test_bare_al_shabaab_is_the_youth_not_the_group(index: MentionIndex) -> None:
+    assert _found("قال الشباب في مقديشو إنهم يريدون فرص عمل", index) == [("مقديشو", "Mogadishu")]
 
 
 def test_tripoli_mention_is_ambiguous_with_both_countries(index: MentionIndex) -> None:
@@ -302,6 +338,9 @@ def test_tripoli_mention_is_ambiguous_with_both_countries(index: MentionIndex) -
         "صدر بيان عن الحكومة يوم الخميس",  # statement, government, Thursday: villages abroad
         "قال الجنرال لابين في آب الماضي",  # Lapin and August, not Abyan and Ibb
         "على المدينة وادي الموت بحجة أمنية",  # the city (Medina), valley, pretext (Hajjah)
+        # hand (Yeed, Somalia), essence (Jawhar), framework (Atar), intruder (Dikhil)
+        "وقال إن الحل بيد الحكومة وإن جوهر الأزمة إطار دستوري دخيل على البلاد",
+        "في ذكرى رحيل الرئيس ياسر عرفات أمام العيون",  # Arafat and Ayoun (Mauritania)
     ],
 )
 def test_common_words_that_name_places_abroad_are_not_mentions(

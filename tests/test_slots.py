@@ -77,7 +77,58 @@ def test_vague_and_singular_casualty_words() -> None:
     assert [f.implicit for f in proposals.figures if f.text == "شهيد"] == [True]
 
 
+def _sentence(text: str) -> SlotProposals:
+    return propose_slots(text, 0, len(text), index=mention_index())
+
+
+def test_a_dual_noun_states_two() -> None:
+    # The dual of a noun whose plural is broken (جنود، أشخاص) is its own number.
+    soldiers = _sentence("وقتل جنديان مصريان في هجوم على نقطة تفتيش في مدينة العريش.")
+    assert ("جنديان", 2, "killed", "exact") in _figures(soldiers)
+    assert not [f for f in soldiers.figures if f.value == 1]  # «قتل» is no longer one victim
+    two = _sentence("وأسفرت غارة جوية على سيارة في بلدة عيتا الشعب عن مقتل شخصين.")
+    assert ("شخصين", 2, "killed", "exact") in _figures(two)
+    # «مدنيين» is the plural of مدني, not a dual: no figure 2.
+    plural = _sentence("وأسفر القصف عن مقتل مدنيين في البلدة.")
+    assert all(f.value != 2 for f in plural.figures)
+
+
+def test_killing_idioms_count_their_victims() -> None:
+    met = _sentence("لقي ثلاثة عناصر من الحشد الشعبي مصرعهم وأصيب اثنان آخران بانفجار عبوة ناسفة.")
+    figures = _figures(met)
+    assert ("ثلاثة عناصر", 3, "killed", "exact") in figures
+    assert ("اثنان آخران", 2, "wounded", "exact") in figures  # «مصرعهم وأصيب» joins nothing
+    lives = _sentence("وتبنى تنظيم ولاية سيناء الهجوم الذي أودى بحياة 4 من عناصر الشرطة.")
+    assert ("4 من عناصر", 4, "killed", "exact") in _figures(lives)
+    one = _sentence("ولقي شاب مصرعه برصاص قناص في المدينة.")
+    assert ("مصرعه", 1, "killed", "exact") in _figures(one)
+    bodies = _sentence("وأفادت مصادر طبية في مستشفى بصنعاء بوصول جثث 6 أشخاص.")
+    assert ("6 أشخاص", 6, "killed", "exact") in _figures(bodies)
+    # A partitive «من» phrase between the victims and their verb.
+    sniped = _sentence("وذكر المرصد أن 4 عناصر من قوات النظام قتلوا بنيران قناصة في ريف اللاذقية.")
+    assert ("4 عناصر", 4, "killed", "exact") in _figures(sniped)
+
+
+def test_a_definite_singular_casualty_word_is_no_new_victim() -> None:
+    # «نادي الأسير» is a name; «عائلة الشهيد» refers to a victim already told.
+    club = _sentence("واعتقلت القوات 15 فلسطينيا في الضفة الغربية، بحسب نادي الأسير الفلسطيني.")
+    assert _figures(club) == [("15 فلسطينيا", 15, "captured", "exact")]
+    assert [c.text for c in club.claimants] == ["نادي الأسير الفلسطيني"]
+
+
 # --- Actors, places, claimants, dates ------------------------------------------------------
+
+
+def test_an_actor_name_is_read_as_the_country_of_the_places_reads_it() -> None:
+    # «الجيش الوطني» in Marib is Yemen's army (a state force that regains territory), not the
+    # Syrian National Army; «طيران التحالف» over Saada is the Saudi-led coalition.
+    marib = _sentence("واستعادت قوات الجيش الوطني السيطرة على عدة مواقع في مديرية صرواح غرب مأرب.")
+    army = {a.text: (a.name_en, a.kind, a.army_of) for a in marib.actors}
+    assert army["الجيش الوطني"] == ("Yemeni government forces", "state_force", "YE")
+    saada = _sentence("وشن طيران التحالف غارات على مواقع للحوثيين في محافظة صعدة.")
+    assert "Saudi-led coalition" in {a.name_en for a in saada.actors}
+    raqqa = _sentence("وشن طيران التحالف غارات على مواقع لتنظيم داعش في الرقة.")
+    assert "International Coalition" in {a.name_en for a in raqqa.actors}
 
 
 def test_actors_known_to_the_glossary_and_names_after_heads() -> None:
@@ -106,6 +157,16 @@ def test_a_stop_word_beginning_with_waw_is_not_a_joined_list_item() -> None:
     assert "سط البلاد" not in texts
 
 
+def test_an_adjective_after_a_designator_is_no_place_name() -> None:
+    # «حي سكني» is "a residential neighbourhood"; seed 004's «قرية أخرى» is "another village".
+    marib = _sentence("وسقط صاروخ على حي سكني في مدينة مأرب، ما أدى إلى إصابة أربعة مدنيين.")
+    assert [p.text for p in marib.places] == ["مأرب"]
+    field = _sentence("واحتجز مسلحون قبليون 12 عاملا أجنبيا في حقل نفطي بمحافظة شبوة.")
+    assert [p.text for p in field.places] == ["شبوة"]
+    _, other = proposals_for("004_575a162d0ffe51db", "عقيربات")
+    assert "أخرى" not in {p.text for p in other.places}
+
+
 def test_region_phrase_around_a_known_place() -> None:
     _, proposals = proposals_for("004_575a162d0ffe51db", "إعدامات بحق 17 عنصر")
     places = {p.text: (p.name_en, p.admin1_en) for p in proposals.places}
@@ -129,6 +190,37 @@ def test_claimants_with_stance_hints_and_chains() -> None:
     assert claimants["مصادر عسكرية"] == ("claimed", True)  # the army's own source
     _, denial = proposals_for("004_575a162d0ffe51db", "ونفى المتحدث باسم التحالف الدولي")
     assert [c.stance for c in denial.claimants if c.text.startswith("المتحدث")] == ["denied"]
+
+
+def test_a_claimant_ends_where_what_it_says_begins() -> None:
+    houthis = _sentence("وأعلنت جماعة الحوثي استهداف مطار جازان بطائرة مسيرة مفخخة.")
+    assert [(c.text, c.stance) for c in houthis.claimants] == [("جماعة الحوثي", "claimed")]
+    sinai = _sentence("وتبنى تنظيم ولاية سيناء الهجوم الذي أودى بحياة 4 من عناصر الشرطة.")
+    assert [c.text for c in sinai.claimants] == ["تنظيم ولاية سيناء"]  # و of «ولاية» is its own
+    medic = _sentence("وارتفعت حصيلة ضحايا القصف إلى 11 قتيلا، حسبما أفاد مصدر طبي.")
+    assert [c.text for c in medic.claimants] == ["مصدر طبي"]  # once, not «أفاد مصدر طبي»
+    cell = _sentence("وقالت خلية الإعلام الأمني في بيان إن انتحاريا فجر نفسه في طوزخورماتو.")
+    assert [c.text for c in cell.claimants] == ["خلية الإعلام الأمني"]  # «في بيان»: the medium
+    ministry = _sentence("وأعلنت وزارة الصحة الفلسطينية ارتفاع عدد الشهداء إلى 120 شهيدا.")
+    assert [c.text for c in ministry.claimants] == ["وزارة الصحة الفلسطينية"]
+    # A trigger word inside a name stays: «قيادة عمليات بغداد» (no definite word before it).
+    baghdad = _sentence("وقالت قيادة عمليات بغداد إن قواتها قتلت 5 إرهابيين.")
+    assert [c.text for c in baghdad.claimants] == ["قيادة عمليات بغداد"]
+
+
+def test_a_source_inside_a_ministry_is_one_claimant() -> None:
+    # Seed 001 (gold 001-04): «مصدر في وزارة الدفاع الروسية», the ministry's own source.
+    _, proposals = proposals_for("001_98f5cc1f4c9b0df9", "وكشف مصدر في وزارة الدفاع الروسية")
+    claimant = proposals.claimants[0]
+    assert (claimant.text, claimant.name_en, claimant.stance) == (
+        "مصدر في وزارة الدفاع الروسية",
+        "Russian Ministry of Defence",
+        "claimed",
+    )
+    # Gold 001-05, same sentence: «وكالة «سبوتنيك» نقلت عن المصدر ذاته», the teller before
+    # the verb and the source it quotes after «عن».
+    quoted = {c.text: (c.stance, c.via) for c in proposals.claimants}
+    assert quoted["المصدر ذاته"] == ("reported", True)
 
 
 def test_announcer_before_the_verb_is_proposed_as_claimant() -> None:

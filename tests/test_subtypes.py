@@ -67,6 +67,22 @@ def test_an_aircraft_that_targets_makes_an_air_strike_of_a_generic_verb() -> Non
     assert "Air/drone strike" not in candidate_types(candidate)
 
 
+def test_an_aircraft_after_its_verb_makes_an_air_strike_not_a_shelling() -> None:
+    # Verb-subject order, the usual one in Arabic news: «قصفت الطائرات ...» is an air strike,
+    # and the aircraft tells the means of that very verb, so no shelling is offered for it.
+    [candidate] = find_candidates(
+        "وقصفت الطائرات الإسرائيلية منزلا في مخيم جباليا شمال قطاع غزة، ما أدى إلى استشهاد "
+        "سبعة فلسطينيين"
+    )
+    types = candidate_types(candidate)
+    assert types[0] == "Air/drone strike"
+    assert "Shelling/artillery/missile attack" not in types
+    [shelled] = find_candidates("وقصفت قوات النظام بلدة كفرنبل بقذائف الهاون")
+    assert candidate_types(shelled)[0] == "Shelling/artillery/missile attack"
+    [aerial] = find_candidates("وتعرضت بلدة عيتا الشعب لقصف جوي عنيف")
+    assert candidate_types(aerial)[0] == "Air/drone strike"
+
+
 def test_a_targeting_verb_names_no_means_so_a_word_that_does_comes_first() -> None:
     # Seed 004: snipers "targeted" a child -- a shooting, not a shelling, and an attack on a
     # civilian, not a clash (see test_unarmed_victims_put_attack_before_armed_clash).

@@ -55,6 +55,7 @@ from summarizer.extraction.subtypes import (
     gainer_kind,
     offered_type,
     proposed_types,
+    telling_categories,
     territory_gain_type,
 )
 from summarizer.extraction.tolls import event_figures
@@ -162,7 +163,7 @@ def candidate_types(candidate: Candidate) -> list[SubEventType]:
     "Armed clash" first (:func:`~summarizer.extraction.subtypes.bomb_opens_assault`).
     """
     return proposed_types(
-        (t.category for t in candidate.triggers),
+        telling_categories(candidate.triggers),
         civilians=names_civilians(candidate.sentence.text),
         assault=bomb_opens_assault(candidate.triggers),
     )

@@ -10,6 +10,10 @@ Every number is proposed (digits, Arabic-Indic digits, number words, vague words
 * nothing of the sort: ``other`` (years, dates, distances, aircraft), so a small model is never
   offered them as tolls.
 
+A dual noun is its own number when the noun's plural is broken (``جنديان``, ``مقتل شخصين``: two;
+``مدنيين``, the plural of مدني, is not). Killing idioms count their victims: ``لقي ثلاثة عناصر
+... مصرعهم``, ``أودى بحياة 4``, ``جثث 6 أشخاص``, ``لقي شاب مصرعه`` (one).
+
 A killing and a wounding word joined by و (``قتل وجرح``, ``الشهداء والجرحى``) make one combined
 figure, ``killed_or_wounded``: the gold guidelines (section 8) do not split it. A singular
 casualty word without a numeral (``سقوط شهيد``, ``استشهد طفل``, ``قُتل مسؤول``) proposes the
@@ -99,6 +103,8 @@ _VERBS: dict[str, _Casualty] = {
             "اغتيال",
             "ذبح",
             "حتف",
+            "جثث",  # «جثث 6 أشخاص»: the bodies of six
+            "جثامين",
         ),
         "killed",
     ),
@@ -134,6 +140,31 @@ _SINGULAR_VERBS = frozenset(
     {"استشهد", "استشهدت", "قتل", "قتلت", "توفي", "توفيت", "اصيب", "اصيبت", "اعتقل", "خطف"}
     | {"اختطف", "مقتل", "استشهاد", "اعدام", "اعتقال", "اختطاف", "وفاه", "مصرع"}
 )
+# «لقي شاب مصرعه»: the death with its victim's pronoun states one killed. Kept out of the verbs
+# above: the pronoun closes the clause, so «مصرعهم وأصيب ...» joins no killed-or-wounded figure.
+_DEATH_OF_ONE = frozenset({"مصرعه", "مصرعها", "حتفه", "حتفها"})
+# Two-word killing phrases: «أودى بحياة 4», «حصد أرواح 20»; and «لقي» before the victims
+# whose «مصرعهم» / «حتفهم» follows them («لقي ثلاثة عناصر من الحشد مصرعهم»).
+_TAKING = frozenset({"اودي", "اودت", "يودي", "تودي", "حصد", "حصدت", "يحصد", "تحصد"})
+_LIVES = frozenset({"حياه", "ارواح"})
+_MET = frozenset({"لقي", "لقيت", "لقوا", "يلقي", "تلقي", "يلقون"})
+_DEATH = ("مصرع", "حتف")
+_MET_WINDOW = 7
+
+# Nouns of people whose plural is broken (جنود، أشخاص، قتلى), so that their sound endings ين /
+# ان make a dual: «جنديان» and «مقتل شخصين» state two, where «مدنيين» (plural of مدني) does
+# not. Each maps to what it counts by itself (None: only a verb beside it tells).
+_DUAL_BASES: dict[str, _Casualty | None] = {
+    **dict.fromkeys(
+        ("شخص", "جندي", "طفل", "عنصر", "شاب", "رجل", "ضابط", "قائد", "شقيق", "صبي", "ولد"),
+        None,
+    ),
+    **dict.fromkeys(("امرات", "سيدت", "فتات"), None),  # امرأة، سيدة، فتاة: امرأتين ...
+    **dict.fromkeys(("قتيل", "شهيد", "جثت"), "killed"),
+    "جريح": "wounded",
+    "اسير": "captured",
+}
+_DUALS: dict[str, str] = {base + end: base for base in _DUAL_BASES for end in ("ين", "ان")}
 
 # Counted things, not people: a number before one of these is never a toll.
 _THINGS = frozenset(
@@ -171,9 +202,11 @@ _QUALIFIERS: tuple[tuple[tuple[str, ...], Qualifier], ...] = (
     (("زهاء",), "approximate"),
     (("تقريبا",), "approximate"),
 )
-# How far (in words) a verb may stand before the number, or after its noun.
+# How far (in words) a verb may stand before the number, or after its noun; after a partitive
+# «من» phrase («4 عناصر من قوات النظام قتلوا»), further.
 _VERB_WINDOW_BEFORE = 4
 _VERB_WINDOW_AFTER = 2
+_VERB_WINDOW_AFTER_PARTITIVE = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +232,7 @@ class _Number:
     first: int
     last: int
     value: int | None  # None: vague
+    dual: str | None = None  # the base of a dual noun that is its own number (جنديان -> جندي)
 
 
 def find_figures(tokens: Sequence[Token]) -> list[FigureSpan]:
@@ -236,6 +270,11 @@ def _numbers(tokens: Sequence[Token]) -> list[_Number]:
             values = numbers_in(text)
             found.append(_Number(i, last, max(values) if values else None))
             i = last + 1
+            continue
+        dual = strip_clitics(token.folded, _DUALS)
+        if dual is not None:
+            found.append(_Number(i, i, 2, dual=_DUALS[dual]))
+            i += 1
             continue
         if _is_vague(tokens, i):
             last = i + 1 if tokens[i].folded.endswith("عدد") else i
@@ -306,6 +345,8 @@ def _read_figure(tokens: Sequence[Token], number: _Number) -> tuple[FigureSpan, 
     first, qualifier = _qualifier_before(tokens, number.first)
     if number.value is None:
         qualifier = "unspecified"
+    if number.dual is not None:
+        return _read_dual(tokens, number, first, qualifier)
     after = number.last + 1
     if after < len(tokens) and tokens[after].folded == "من" and not tokens[after].break_before:
         after += 1  # "عدد من الجرحى", "40 من عناصر"
@@ -331,6 +372,22 @@ def _read_figure(tokens: Sequence[Token], number: _Number) -> tuple[FigureSpan, 
     return FigureSpan(first, last, number.value, counts, qualifier), {index}
 
 
+def _read_dual(
+    tokens: Sequence[Token], number: _Number, first: int, qualifier: Qualifier
+) -> tuple[FigureSpan, set[int]]:
+    """Read a dual noun (``قتيلين``, ``جنديان``): two of what it counts, or of the verb near it."""
+    kind = _DUAL_BASES[number.dual] if number.dual is not None else None
+    if kind is not None:
+        return FigureSpan(first, number.last, 2, kind, qualifier), set()
+    cue = _verb_near(tokens, first, number.last)
+    if cue is None:
+        return FigureSpan(first, number.last, 2, "other", qualifier), set()
+    index, verb_kind = cue
+    return FigureSpan(
+        first, number.last, 2, _joined_kind(tokens, index, verb_kind, _VERBS), qualifier
+    ), {index}
+
+
 def _is_date(tokens: Sequence[Token], number: _Number, noun: Token) -> bool:
     value = number.value
     if strip_clitics(noun.folded, _MONTHS) is not None:
@@ -344,15 +401,40 @@ def _verb_near(tokens: Sequence[Token], first: int, last: int) -> tuple[int, _Ca
         kind = _casualty_of(tokens[j].folded, _VERBS)
         if kind is not None:
             return j, kind
+        if _takes_lives(tokens, j) or _met_death(tokens, j, last):
+            return j, "killed"
         if tokens[j].break_before:
             break
-    for j in range(last + 1, min(last + 1 + _VERB_WINDOW_AFTER, len(tokens))):
+    partitive = last + 1 < len(tokens) and tokens[last + 1].folded == "من"
+    window = _VERB_WINDOW_AFTER_PARTITIVE if partitive else _VERB_WINDOW_AFTER
+    for j in range(last + 1, min(last + 1 + window, len(tokens))):
         if tokens[j].break_before:
             break
         kind = _casualty_of(tokens[j].folded, _VERBS)
         if kind is not None:
             return j, kind
     return None
+
+
+def _takes_lives(tokens: Sequence[Token], j: int) -> bool:
+    """Return whether ``tokens[j]`` is the «بحياة» of «أودى بحياة» (or «أرواح» of «حصد أرواح»)."""
+    return (
+        j > 0
+        and strip_clitics(tokens[j].folded, _LIVES) is not None
+        and strip_clitics(tokens[j - 1].folded, _TAKING) is not None
+    )
+
+
+def _met_death(tokens: Sequence[Token], j: int, last: int) -> bool:
+    """Return whether ``tokens[j]`` is a «لقي» whose «مصرع…» / «حتف…» follows the figure."""
+    if strip_clitics(tokens[j].folded, _MET) is None:
+        return False
+    for k in range(last + 1, min(last + 1 + _MET_WINDOW, len(tokens))):
+        if tokens[k].break_before:
+            return False
+        if tokens[k].folded.lstrip("وف").startswith(_DEATH):
+            return True
+    return False
 
 
 def _bare_casualty_words(tokens: Sequence[Token], used: set[int]) -> list[FigureSpan]:
@@ -363,6 +445,9 @@ def _bare_casualty_words(tokens: Sequence[Token], used: set[int]) -> list[Figure
         if i in used or i in skip:
             continue
         noun = strip_clitics(token.folded, _NOUNS)
+        definite = token.folded.lstrip("وف").startswith(("ال", "بال", "لل"))
+        if noun in _SINGULAR_NOUNS and definite:
+            continue  # «نادي الأسير», «عائلة الشهيد»: a name or one already told, no new victim
         if noun is not None:
             counts = _joined_kind(tokens, i, _NOUNS[noun], _NOUNS)
             last = i
@@ -374,9 +459,11 @@ def _bare_casualty_words(tokens: Sequence[Token], used: set[int]) -> list[Figure
             else:
                 found.append(FigureSpan(i, last, None, counts, "unspecified"))
             continue
+        if strip_clitics(token.folded, _DEATH_OF_ONE) is not None:
+            found.append(FigureSpan(i, i, 1, "killed", "exact", implicit=True))
+            continue
         verb = strip_clitics(token.folded, _VERBS)
         # "الاعتقال" (with the article) names the practice, not one arrest.
-        definite = token.folded.lstrip("وف").startswith(("ال", "بال", "لل"))
         if verb in _SINGULAR_VERBS and not definite and not _names_many(tokens, i):
             found.append(FigureSpan(i, i, 1, _VERBS[verb], "exact", implicit=True))
     return found

@@ -19,7 +19,7 @@ functions take the tokens of one sentence and return token index ranges ``(first
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from summarizer.extraction.slot_tokens import Token, has_article, inside_quotes, strip_clitics
@@ -49,6 +49,12 @@ _STOP = frozenset(
     | {"خلاله", "خلالها", "فيه", "فيها", "عنه", "عنها", "له", "لها", "لهم", "منه", "منها"}
     | {"اليه", "اليها", "عليه", "عليها", "ذلك", "هذا", "هذه", "تلك", "ايضا", "تمكنه", "تمكنها"}
     | {"تمكن", "تمكنهم", "مجددا", "اليوميه", "ان", "بان", "انهم"}
+)
+# Words whose first letter و is their own, not the conjunction: "مصدر في وزارة الدفاع" and
+# "تنظيم ولاية سيناء" go on, where "قوات النظام وحلفائه" stops before the joined item.
+_WAW_INITIAL = frozenset(
+    {"وادي", "وزاره", "وزارات", "وزير", "وزراء", "وكاله", "وكالات", "وكيل", "ولايه", "ولايات"}
+    | {"والي", "وحدات", "وحده", "وفد", "وسائل", "وجهاء"}
 )
 # A chain ("نقلت وكالة سانا عن مصدر عسكري") is only read after these verbs.
 _CHAIN_VERBS = frozenset({"نقل", "نقلت", "نقلا"})
@@ -91,6 +97,15 @@ _REGION_HEADS: dict[str, str] = {
     "غربي": "west of {place}",
 }
 _REGION_FILLERS = frozenset({"مدينه", "محافظه", "منطقه", "بلده", "قريه"})
+# Adjectives that follow a designator without a name: «حي سكني» (a residential neighbourhood),
+# «سوق شعبي», «منطقة حدودية»; the designator then names no place.
+_DESIGNATOR_ADJECTIVES = frozenset(
+    {"سكني", "سكنيه", "شعبي", "شعبيه", "تجاري", "تجاريه", "صناعي", "صناعيه", "زراعي"}
+    | {"زراعيه", "عسكري", "عسكريه", "حكومي", "حكوميه", "حدودي", "حدوديه", "مجاور", "مجاوره"}
+    | {"قريب", "قريبه", "اخري", "اخر", "رئيسي", "رئيسيه", "مكتظ", "مكتظه", "واقع", "واقعه"}
+    | {"كبير", "كبيره", "صغير", "صغيره", "نائي", "نائيه", "مهجور", "مهجوره", "محاصر", "محاصره"}
+    | {"نفطي", "نفطيه", "جوي", "جويه", "بحري", "بحريه", "ريفي", "ريفيه", "امني", "امنيه"}
+)
 
 # Attribution words: verbs (with a stance hint) and prepositions.
 _CLAIM_VERBS: dict[str, Stance] = {
@@ -148,13 +163,25 @@ _CLAIM_VERBS: dict[str, Stance] = {
     **dict.fromkeys(("زعم", "زعمت", "ادعي", "ادعت", "تبني", "تبنت", "يزعم", "تزعم"), "claimed"),
     **dict.fromkeys(("نفي", "نفت", "ينفي", "تنفي", "كذب", "كذبت"), "denied"),
 }
+_CLAIM_VERB_WORDS = frozenset(_CLAIM_VERBS)
 _ANNOUNCE = frozenset({"اعلن", "اعلنت", "يعلن", "تعلن"})
 # Words that make a claimant a party to the fighting: its word is a claim (GUIDELINES 9).
 _MILITARY = frozenset({"عسكري", "عسكريه", "العسكري", "العسكريه", "الدفاع", "القيادي", "القياديه"})
 _CLAIM_PREPOSITIONS = frozenset({"بحسب", "حسب", "وفق", "وفقا", "طبقا", "نقلا", "حسبما"})
 _CLAIMANT_INNER_STOP = frozenset({"عن", "ان", "انه", "انها", "ل", "لل"})
 _CLAIMANT_KEEP = frozenset({"في", "باسم"})  # "مصدر في وزارة الدفاع", "المتحدث باسم التحالف"
+# What «في» introduces when it names the medium, not the claimant's body: «خلية الإعلام الأمني
+# في بيان» is the cell, speaking in a statement.
+_MEDIA = frozenset(
+    {"بيان", "تصريح", "تصريحات", "حديث", "مؤتمر", "تغريده", "تغريدات", "اتصال", "مقابله"}
+    | {"رساله", "تقرير", "منشور", "بلاغ", "كلمه", "لقاء", "بث", "تسجيل"}
+)
+# Verbal nouns a claimant reports as its object, besides the trigger words: «أعلنت وزارة
+# الصحة» | «ارتفاع عدد الشهداء», «أفادت مصادر طبية في مستشفى بصنعاء» | «بوصول جثث».
+_REPORTED = frozenset({"ارتفاع", "وصول", "تسجيل", "انتشال", "العثور", "عثور", "وقوع", "حدوث"})
 _MAX_CLAIMANT_WORDS = 7
+# Endings of a nisba adjective (محلي، محلية، ميدانيين) that may close a claimant's name.
+_NISBA_ENDINGS = ("ي", "يه", "يين", "يون")
 
 _WEEKDAYS = frozenset({"الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد"})
 _MONTHS = frozenset(
@@ -206,6 +233,11 @@ def _is_stop(token: Token) -> bool:
     return token.is_number or strip_clitics(token.folded, _STOP) is not None
 
 
+def _joins(token: Token) -> bool:
+    """Return whether a word starts with the conjunction و (a new item, not the name's word)."""
+    return token.folded.startswith("و") and token.folded not in _WAW_INITIAL
+
+
 def _name_after(
     tokens: Sequence[Token], start: int, max_words: int, *, first_may_join: bool = False
 ) -> int | None:
@@ -231,7 +263,7 @@ def _name_after(
         if quoted:
             if nxt.quoted:
                 break  # the closing quote stood before this word
-        elif nxt.quoted or (nxt.folded.startswith("و") and not nxt.folded.startswith("وادي")):
+        elif nxt.quoted or _joins(nxt):
             break  # a new quoted name, or "و" joining the next item
         elif has_article(tokens[last].folded) and not has_article(nxt.folded):
             break  # a definite word closes a construct chain ("قوات النظام" | "تقصف")
@@ -296,6 +328,8 @@ def find_place_phrases(
             continue
         j = i + 1
         conjunction = False
+        if j < len(tokens) and tokens[j].folded in _DESIGNATOR_ADJECTIVES:
+            continue
         for _item in range(6):  # the designator's list: "قرى طلف وحربنفسه و"زور تقسيس""
             last = _name_after(tokens, j, 2, first_may_join=conjunction)
             if last is None:
@@ -351,23 +385,53 @@ def _clitic_letters(word: str) -> int:
 _BEFORE_ARTICLE = re.compile(r"^([وف]?[بكل]?)ال")
 
 
-def find_claimants(tokens: Sequence[Token]) -> list[ClaimantSpan]:
-    """Return attribution phrases: the claimant after each attribution word."""
+def find_claimants(
+    tokens: Sequence[Token],
+    events: Collection[int] = frozenset(),
+    name_ends: Collection[int] = frozenset(),
+) -> list[ClaimantSpan]:
+    """Return attribution phrases: the claimant after each attribution word.
+
+    Args:
+        tokens: the sentence's words.
+        events: indices of the words that tell a happening (trigger words): a claimant's name
+            ends before one that follows a definite or adjectival word («أعلنت جماعة الحوثي»
+            | «استهداف مطار جازان», «ذكرت مصادر محلية» | «سقوط قذائف») or the last word of a
+            known name (``name_ends``: «تبنى تنظيم ولاية سيناء» | «الهجوم»), while «قيادة
+            عمليات بغداد» and «مكتب توثيق الشهداء» stay whole.
+        name_ends: indices of the last words of names the glossary knows.
+    """
+    context = _ClaimContext(frozenset(events), frozenset(name_ends))
     found: list[ClaimantSpan] = []
     quoted = inside_quotes(tokens)
     for i, token in enumerate(tokens):
-        verb = _base(token.folded, frozenset(_CLAIM_VERBS))
+        verb = _base(token.folded, _CLAIM_VERB_WORDS)
         preposition = _base(token.folded, _CLAIM_PREPOSITIONS)
         if verb is None and preposition is None:
             continue
-        if verb in _ANNOUNCE and _claimant_after(tokens, i + 1, quoted) is None:
+        if verb in _ANNOUNCE and _claimant_after(tokens, i + 1, quoted, context) is None:
             # "شن تنظيم الدولة هجوما ... أعلن خلاله": the announcer is the sentence's subject.
             found.append(ClaimantSpan(i, -1, -1, "claimed", announces=True))
             continue
         start = i + 1
         if preposition is not None and start < len(tokens) and tokens[start].folded in {"عن", "ل"}:
             start += 1  # "نقلا عن", "وفقا لـ"
-        last = _claimant_after(tokens, start, quoted)
+        chain = _base(token.folded, _CHAIN_VERBS) is not None
+        if chain and start < len(tokens) and tokens[start].folded == "عن":
+            # "وكالة «سبوتنيك» نقلت عن المصدر ذاته": the teller stands before the verb, and
+            # the source it quotes follows «عن».
+            inner_last = _claimant_after(tokens, start + 1, quoted, context)
+            if inner_last is not None:
+                told = _party_stance(tokens, start + 1, inner_last, "reported")
+                found.append(ClaimantSpan(i, start + 1, inner_last, told, False, True))
+            continue
+        if (
+            preposition is not None
+            and start < len(tokens)
+            and _base(tokens[start].folded, _CLAIM_VERB_WORDS)
+        ):
+            continue  # "حسبما أفاد مصدر طبي": the verb's own claimant follows
+        last = _claimant_after(tokens, start, quoted, context)
         if last is None:
             continue
         stance: Stance = _CLAIM_VERBS[verb] if verb is not None else "reported"
@@ -377,18 +441,26 @@ def find_claimants(tokens: Sequence[Token]) -> list[ClaimantSpan]:
             )
         )
         inner = last + 1
-        chain = _base(token.folded, _CHAIN_VERBS) is not None
         if (
             chain
             and inner < len(tokens)
             and tokens[inner].folded == "عن"
             and not tokens[inner].break_before
         ):
-            inner_last = _claimant_after(tokens, inner + 1, quoted)
+            inner_last = _claimant_after(tokens, inner + 1, quoted, context)
             if inner_last is not None:
                 inner_stance = _party_stance(tokens, inner + 1, inner_last, stance)
                 found.append(ClaimantSpan(i, inner + 1, inner_last, inner_stance, False, True))
     return found
+
+
+def _ends_name(token: Token, *, head: bool) -> bool:
+    """Return whether a word can close a name: definite (``الحوثي``) or a nisba adjective.
+
+    A nisba (``مصادر محلية``, ``مصدر طبي``) is an adjective only after the head word; the head
+    itself may end in ي (``نادي الأسير``).
+    """
+    return has_article(token.folded) or (not head and token.folded.endswith(_NISBA_ENDINGS))
 
 
 def _party_stance(tokens: Sequence[Token], first: int, last: int, stance: Stance) -> Stance:
@@ -400,10 +472,22 @@ def _party_stance(tokens: Sequence[Token], first: int, last: int, stance: Stance
     return stance
 
 
-def _claimant_after(tokens: Sequence[Token], start: int, quoted: Sequence[bool]) -> int | None:
+@dataclass(frozen=True)
+class _ClaimContext:
+    """What ends a claimant's name besides its own words (see :func:`find_claimants`)."""
+
+    events: frozenset[int]
+    name_ends: frozenset[int]
+
+
+def _claimant_after(
+    tokens: Sequence[Token], start: int, quoted: Sequence[bool], context: _ClaimContext
+) -> int | None:
     """Return the last index of the claimant starting at ``start``, else None.
 
-    Words inside quotation marks (``موقع «روسيا اليوم»``) belong to the name whatever they are.
+    Words inside quotation marks (``موقع «روسيا اليوم»``) belong to the name whatever they are;
+    a word of ``events`` after a name's last word starts what the claimant says (see
+    :func:`find_claimants`).
     """
     if start >= len(tokens) or tokens[start].break_before:
         return None
@@ -417,9 +501,14 @@ def _claimant_after(tokens: Sequence[Token], start: int, quoted: Sequence[bool])
         if quoted[last + 1] and quoted[last] and not nxt.quoted:
             last += 1
             continue
-        if nxt.folded not in _CLAIMANT_KEEP and (_is_stop(nxt) or nxt.folded.startswith("و")):
+        if nxt.folded not in _CLAIMANT_KEEP and (_is_stop(nxt) or _joins(nxt)):
+            break
+        tells = last + 1 in context.events or strip_clitics(nxt.folded, _REPORTED) is not None
+        if tells and (last in context.name_ends or _ends_name(tokens[last], head=last == start)):
             break
         if nxt.folded in _CLAIMANT_KEEP and last + 2 >= len(tokens):
+            break
+        if nxt.folded == "في" and strip_clitics(tokens[last + 2].folded, _MEDIA) is not None:
             break
         last += 1
     while last > start and tokens[last].folded in _CLAIMANT_KEEP:

@@ -44,6 +44,7 @@ from summarizer.extraction.slot_phrases import (
     find_place_phrases,
 )
 from summarizer.extraction.slot_tokens import Token, tokenize
+from summarizer.extraction.triggers import find_triggers
 from summarizer.names.gazetteer import Place
 from summarizer.names.glossary import ActorEntry, ActorKind
 from summarizer.names.mentions import Mention, MentionIndex, find_mentions
@@ -96,12 +97,12 @@ def propose_slots(
         prev_mentions = _mentions(article_text, *previous, index)
         places += _places(article_text, prev_tokens, prev_mentions, region_admin1, "previous")
     places += header
-    claimants = _claimants(article_text, tokens, mentions)
+    claimants = _claimants(article_text, tokens, mentions, _event_words(article_text, tokens))
     return SlotProposals(
         start=start,
         end=end,
         places=_numbered("P", _dedup(places)),
-        actors=_numbered("A", _actors(article_text, tokens, mentions)),
+        actors=_numbered("A", _actors(article_text, tokens, mentions, index, _country(places))),
         figures=_numbered("F", _figures(article_text, tokens)),
         dates=_numbered("D", _dates(article_text, tokens, mentions)),
         claimants=_numbered("C", claimants),
@@ -249,12 +250,30 @@ def _header_places(
     ]
 
 
-def _actors(text: str, tokens: Sequence[Token], mentions: Sequence[Mention]) -> list[ActorOption]:
+def _country(places: Sequence[PlaceOption]) -> str | None:
+    """Return the one country the offered places lie in, else None."""
+    countries = {p.country_iso for p in places if p.country_iso}
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _actors(
+    text: str,
+    tokens: Sequence[Token],
+    mentions: Sequence[Mention],
+    index: MentionIndex,
+    country_iso: str | None,
+) -> list[ActorOption]:
+    """Return the actor options: glossary names, then names after heads the glossary lacks.
+
+    A glossary name local to the places' country means its local entry («الجيش الوطني» in
+    Yemen is Yemen's army, not the Syrian National Army).
+    """
     actors: list[ActorOption] = []
     for mention in mentions:
         entry = mention.entry
         if not isinstance(entry, ActorEntry) or entry.kind in _SOURCE_KINDS:
             continue
+        entry = index.local_actor(mention.surface, country_iso) or entry
         actors.append(
             _option(
                 ActorOption,
@@ -302,12 +321,27 @@ def _dates(text: str, tokens: Sequence[Token], mentions: Sequence[Mention]) -> l
     return found
 
 
+def _event_words(text: str, tokens: Sequence[Token]) -> frozenset[int]:
+    """Return the indices of the words of ``tokens`` that hold an event trigger."""
+    if not tokens:
+        return frozenset()
+    start = tokens[0].start
+    triggers = find_triggers(text[start : tokens[-1].end])
+    return frozenset(
+        i
+        for i, token in enumerate(tokens)
+        if any(token.start <= t.start + start < token.end for t in triggers)
+    )
+
+
 def _claimants(
-    text: str, tokens: Sequence[Token], mentions: Sequence[Mention]
+    text: str, tokens: Sequence[Token], mentions: Sequence[Mention], events: frozenset[int]
 ) -> list[ClaimantOption]:
     found: list[ClaimantOption] = []
     spans: list[tuple[int, int]] = []
-    for claim in find_claimants(tokens):
+    ends = {m.end for m in mentions}
+    name_ends = frozenset(i for i, token in enumerate(tokens) if token.end in ends)
+    for claim in find_claimants(tokens, events, name_ends):
         if claim.first < 0:
             subject = _subject_before(mentions, tokens[claim.trigger].start)
             if subject is None:

@@ -44,6 +44,7 @@ __all__ = [
     "gainer_kind",
     "offered_type",
     "proposed_types",
+    "telling_categories",
     "territory_gain_type",
 ]
 
@@ -128,6 +129,30 @@ _VIOLENCE: frozenset[TriggerCategory] = frozenset(
 _COUNT_ONLY: tuple[SubEventType, ...] = ("Armed clash", "Attack")
 
 _ALL: frozenset[str] = frozenset(get_args(SubEventType))
+
+
+#: Categories of a strike word whose means an aircraft beside it tells («قصفت الطائرات»).
+_MEANS_TOLD_BY_AIRCRAFT: frozenset[TriggerCategory] = frozenset({"shelling", "targeting"})
+
+
+def telling_categories(triggers: Sequence[TriggerMatch]) -> list[TriggerCategory]:
+    """Return the categories of a sentence's triggers, in text order, as the sub-types read them.
+
+    A strike word that an air-strike entry needed as its companion (the aircraft of
+    «قصفت الطائرات» or «الطيران ... استهدف») is that air strike's word: its own shelling or
+    targeting reading is left out, so the sentence offers the air strike first whether the
+    verb comes before its subject or after it.
+    """
+    told = {
+        t.companion_end
+        for t in triggers
+        if t.category == "air_strike" and t.companion_end is not None
+    }
+    return [
+        t.category
+        for t in triggers
+        if not (t.end in told and t.category in _MEANS_TOLD_BY_AIRCRAFT)
+    ]
 
 
 def proposed_types(

@@ -139,12 +139,19 @@ class TriggerExample(BaseModel):
 
 
 class NearRule(BaseModel):
-    """A companion word that must follow the trigger for it to count."""
+    """A companion word that must stand near the trigger for it to count."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     words: tuple[str, ...] = Field(min_length=1, description="Companion words (noun forms).")
     window: int = Field(ge=1, le=20, description="How many tokens after the trigger to look.")
+    before: int = Field(
+        default=0,
+        ge=0,
+        le=5,
+        description="How many tokens before the trigger to look as well (a verb before its "
+        "subject: «قصفت الطائرات»).",
+    )
 
 
 class TriggerEntry(BaseModel):
@@ -341,19 +348,22 @@ class TriggerLexicon(BaseModel):
         return found
 
     def _companion(self, index: int, tokens: Sequence[Token], i: int) -> Token | None:
-        """Return the companion word the entry needs after token ``i``.
+        """Return the companion word the entry needs near token ``i``.
 
         That is the token itself when the entry needs none, and None when the needed companion
-        is missing.
+        is missing. The words after the trigger are looked at first, then (``before``) the
+        words before it, nearest first.
         """
         rule = self.entries[index].near
         if rule is None:
             return tokens[i]
         wanted = self._near[index]
+        after = range(i + 1, min(len(tokens), i + 1 + rule.window))
+        before = range(i - 1, max(-1, i - 1 - rule.before), -1)
         return next(
             (
                 tokens[k]
-                for k in range(i + 1, min(len(tokens), i + 1 + rule.window))
+                for k in itertools.chain(after, before)
                 if _has_noun_core(tokens[k].norm, wanted)
             ),
             None,

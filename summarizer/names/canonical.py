@@ -118,7 +118,8 @@ class Canonicalizer:
 
     def actor(self, actor: Actor, country: Place | None = None) -> Actor:
         """Return the actor with its canonical English name when the glossary knows it."""
-        entry = self.glossary.lookup(actor.name_ar) if actor.name_ar else None
+        iso = country.country_iso if country is not None else None
+        entry = self.glossary.lookup(actor.name_ar, iso) if actor.name_ar else None
         if entry is None:
             return actor
         name_en = self.name_en(entry, actor.name_ar, country)
@@ -128,7 +129,8 @@ class Canonicalizer:
         """Return the attribution with the claimant's canonical English name, if known."""
         if not attribution.source_ar:
             return attribution
-        entry = self.glossary.lookup(attribution.source_ar)
+        iso = country.country_iso if country is not None else None
+        entry = self.glossary.lookup(attribution.source_ar, iso)
         if entry is None:
             return attribution
         name_en = self.name_en(entry, attribution.source_ar, country)
@@ -169,8 +171,9 @@ class Canonicalizer:
         named.append(
             (event.attribution.source_en, attribution.source_ar or "", attribution.source_en)
         )
+        iso = country.country_iso if country is not None else None
         for before_en, name_ar, after_en in named:
-            entry = self.glossary.lookup(name_ar) if name_ar else None
+            entry = self.glossary.lookup(name_ar, iso) if name_ar else None
             if entry is None or after_en in (None, entry.canonical_en):
                 continue
             # Named as the army of the event's country: a summary built from the fields names

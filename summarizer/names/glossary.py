@@ -93,8 +93,25 @@ class ActorEntry(BaseModel):
         description="Variants (among variants_ar) that name the government forces of whichever "
         "country the report is about (bare «الجيش»); see Glossary.forces_of.",
     )
+    home_iso: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166-1 alpha-2 code of the country whose reports give ``local_ar`` "
+        "this entry's meaning; defaults to ``army_of``.",
+    )
+    local_ar: tuple[str, ...] = Field(
+        default=(),
+        description="Names that mean this entry only in reports about its home country: bare "
+        "«الجيش الوطني» is Yemen's army in Yemen and Haftar's in Libya; elsewhere a name keeps "
+        "the entry that lists it among its variants (the Syrian National Army).",
+    )
     note: str = Field(default="", description="Reviewer's note: usage, partisanship, scope.")
     source: str = Field(default="packaged", description="File the entry (last) came from.")
+
+    @property
+    def home(self) -> str | None:
+        """The country whose reports give ``local_ar`` this entry's meaning."""
+        return self.home_iso or self.army_of
 
     @field_validator("canonical_en", "note")
     @classmethod
@@ -117,11 +134,19 @@ class ActorEntry(BaseModel):
             raise ValueError(f"generic_ar names not among variants_ar: {strays}")
         if self.generic_ar and self.army_of is None:
             raise ValueError("generic_ar needs army_of (the country they default to)")
+        if self.local_ar and self.home is None:
+            raise ValueError("local_ar needs home_iso or army_of (the country they are local to)")
         return self
 
     def is_generic(self, name_ar: str) -> bool:
-        """Return True when ``name_ar`` is one of the entry's country-neutral variants."""
-        return name_key(name_ar) in {name_key(g) for g in self.generic_ar}
+        """Return True when ``name_ar`` is one of the entry's country-neutral variants.
+
+        A name written with the fused preposition and article (``للقوات الحكومية``) is read
+        with its article (``القوات الحكومية``).
+        """
+        key = name_key(name_ar)
+        generic = {name_key(g) for g in self.generic_ar}
+        return key in generic or (key.startswith("لل") and "ا" + key[1:] in generic)
 
 
 class Glossary:
@@ -132,11 +157,15 @@ class Glossary:
         self.entries: tuple[ActorEntry, ...] = tuple(entries)
         self._plain: dict[str, ActorEntry] = {}
         self._quoted: dict[str, ActorEntry] = {}
+        self._local: dict[tuple[str, str], ActorEntry] = {}
         for entry in self.entries:
             for variant in entry.variants_ar:
                 self._plain[name_key(variant)] = entry
             for variant in entry.quoted_variants_ar:
                 self._quoted[name_key(variant)] = entry
+            for variant in entry.local_ar:
+                if entry.home is not None:
+                    self._local[(entry.home, name_key(variant))] = entry
 
     @classmethod
     def load(cls, extra_paths: Sequence[Path] = ()) -> Glossary:
@@ -165,15 +194,19 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def lookup(self, name_ar: str) -> ActorEntry | None:
+    def lookup(self, name_ar: str, country_iso: str | None = None) -> ActorEntry | None:
         """Return the actor an Arabic name refers to, or None.
 
         A name wrapped in quotation marks (``«الديمقراطية»``) may also match a quoted-only
-        variant; the plain variants always match.
+        variant; the plain variants always match. In a report about ``country_iso``, a name
+        local to that country (an entry's ``local_ar``) means that entry.
         """
         stripped = name_ar.strip()
         inner = stripped.strip("".join(QUOTE_CHARS))
         key = name_key(inner)
+        local = self._local.get((country_iso, key)) if country_iso else None
+        if local is not None:
+            return local
         found = self._plain.get(key)
         if found is None and inner != stripped:
             found = self._quoted.get(key)
@@ -182,6 +215,10 @@ class Glossary:
     def forces_of(self, country_iso: str) -> ActorEntry | None:
         """Return the government forces of a country (the entry with that ``army_of``), if any."""
         return next((e for e in reversed(self.entries) if e.army_of == country_iso), None)
+
+    def local_keys(self) -> dict[tuple[str, str], ActorEntry]:
+        """Return the local names, keyed by (country, :func:`name_key`) (for mention finding)."""
+        return dict(self._local)
 
     def variant_keys(self) -> tuple[dict[str, ActorEntry], dict[str, ActorEntry]]:
         """Return (plain, quoted-only) variants keyed by :func:`name_key` (for mention finding)."""
@@ -198,6 +235,8 @@ def _merge(old: ActorEntry | None, new: ActorEntry) -> ActorEntry:
         quoted_variants_ar=tuple(dict.fromkeys(old.quoted_variants_ar + new.quoted_variants_ar)),
         army_of=new.army_of or old.army_of,
         generic_ar=tuple(dict.fromkeys(old.generic_ar + new.generic_ar)),
+        home_iso=new.home_iso or old.home_iso,
+        local_ar=tuple(dict.fromkeys(old.local_ar + new.local_ar)),
         note=new.note or old.note,
         source=new.source,
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -105,9 +105,14 @@ class _Match:
 class MentionIndex:
     """Names indexed by their first normalised token; build once, reuse for every text."""
 
-    def __init__(self, patterns: dict[str, list[_Pattern]]) -> None:
+    def __init__(
+        self,
+        patterns: dict[str, list[_Pattern]],
+        local: Mapping[tuple[str, str], ActorEntry] | None = None,
+    ) -> None:
         """Wrap prepared patterns; use :meth:`from_glossary_and_gazetteer` instead."""
         self._patterns = patterns
+        self._local = dict(local or {})
         # Several-token names by their first two tokens (longest first), one-token names by
         # their token: a place like «ريف دمشق» is tried only where «ريف» is followed by «دمشق».
         self._longer: dict[tuple[str, str], list[_Pattern]] = {}
@@ -159,7 +164,17 @@ class MentionIndex:
         patterns: dict[str, list[_Pattern]] = {}
         for tokens, target in targets.items():
             patterns.setdefault(tokens[0], []).append(_Pattern(tokens[1:], target))
-        return cls(patterns)
+        return cls(patterns, glossary.local_keys())
+
+    def local_actor(self, name_ar: str, country_iso: str | None) -> ActorEntry | None:
+        """Return the actor a found name means in a report about ``country_iso``, if local.
+
+        The name was found as its default entry's variant (:attr:`Mention.entry`); an entry's
+        ``local_ar`` gives it another meaning in its home country («الجيش الوطني» in Yemen).
+        """
+        if country_iso is None:
+            return None
+        return self._local.get((country_iso, name_key(name_ar)))
 
     def __len__(self) -> int:
         return sum(len(ps) for ps in self._patterns.values())

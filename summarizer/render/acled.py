@@ -41,6 +41,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from summarizer.names.gazetteer import Gazetteer, Place, PlaceKind
 from summarizer.names.glossary import Glossary
@@ -55,6 +56,7 @@ __all__ = [
     "DISORDER_TYPES",
     "INTER_CODES",
     "UNVERIFIED_TAG",
+    "AcledCountry",
     "acled_rows",
     "conservative_fatalities",
     "render_acled_csv",
@@ -120,29 +122,47 @@ INTER_CODES: dict[str, int] = {
     "coalition": 8,
 }
 
-#: Country -> (ISO 3166 numeric, ISO alpha-3, ACLED region), for the region the tool covers.
-COUNTRIES: dict[str, tuple[int, str, str]] = {
-    "Syria": (760, "SYR", "Middle East"),
-    "Iraq": (368, "IRQ", "Middle East"),
-    "Lebanon": (422, "LBN", "Middle East"),
-    "Jordan": (400, "JOR", "Middle East"),
-    "Turkey": (792, "TUR", "Middle East"),
-    "Israel": (376, "ISR", "Middle East"),
-    "Palestine": (275, "PSE", "Middle East"),
-    "Iran": (364, "IRN", "Middle East"),
-    "Yemen": (887, "YEM", "Middle East"),
-    "Saudi Arabia": (682, "SAU", "Middle East"),
-    "Kuwait": (414, "KWT", "Middle East"),
-    "Bahrain": (48, "BHR", "Middle East"),
-    "Qatar": (634, "QAT", "Middle East"),
-    "United Arab Emirates": (784, "ARE", "Middle East"),
-    "Oman": (512, "OMN", "Middle East"),
-    "Egypt": (818, "EGY", "Northern Africa"),
-    "Libya": (434, "LBY", "Northern Africa"),
-    "Sudan": (729, "SDN", "Northern Africa"),
-    "Tunisia": (788, "TUN", "Northern Africa"),
-    "Algeria": (12, "DZA", "Northern Africa"),
-    "Morocco": (504, "MAR", "Northern Africa"),
+
+class AcledCountry(NamedTuple):
+    """A country as ACLED names and codes it."""
+
+    name: str
+    """ACLED's country name (``Palestine``, where the gazetteer says "Palestinian territories")."""
+    iso: int
+    """ISO 3166 numeric code."""
+    iso3: str
+    """ISO 3166 alpha-3 code."""
+    region: str
+    """ACLED region."""
+
+
+#: ISO 3166 alpha-2 -> the country as ACLED writes it, for the countries the gazetteer covers.
+#: Keyed by code, not by English name: the gazetteer's names may differ from ACLED's.
+COUNTRIES: dict[str, AcledCountry] = {
+    "SY": AcledCountry("Syria", 760, "SYR", "Middle East"),
+    "IQ": AcledCountry("Iraq", 368, "IRQ", "Middle East"),
+    "LB": AcledCountry("Lebanon", 422, "LBN", "Middle East"),
+    "JO": AcledCountry("Jordan", 400, "JOR", "Middle East"),
+    "TR": AcledCountry("Turkey", 792, "TUR", "Middle East"),
+    "IL": AcledCountry("Israel", 376, "ISR", "Middle East"),
+    "PS": AcledCountry("Palestine", 275, "PSE", "Middle East"),
+    "IR": AcledCountry("Iran", 364, "IRN", "Middle East"),
+    "YE": AcledCountry("Yemen", 887, "YEM", "Middle East"),
+    "SA": AcledCountry("Saudi Arabia", 682, "SAU", "Middle East"),
+    "KW": AcledCountry("Kuwait", 414, "KWT", "Middle East"),
+    "BH": AcledCountry("Bahrain", 48, "BHR", "Middle East"),
+    "QA": AcledCountry("Qatar", 634, "QAT", "Middle East"),
+    "AE": AcledCountry("United Arab Emirates", 784, "ARE", "Middle East"),
+    "OM": AcledCountry("Oman", 512, "OMN", "Middle East"),
+    "EG": AcledCountry("Egypt", 818, "EGY", "Northern Africa"),
+    "LY": AcledCountry("Libya", 434, "LBY", "Northern Africa"),
+    "SD": AcledCountry("Sudan", 729, "SDN", "Northern Africa"),
+    "TN": AcledCountry("Tunisia", 788, "TUN", "Northern Africa"),
+    "DZ": AcledCountry("Algeria", 12, "DZA", "Northern Africa"),
+    "MA": AcledCountry("Morocco", 504, "MAR", "Northern Africa"),
+    "SO": AcledCountry("Somalia", 706, "SOM", "Eastern Africa"),
+    "DJ": AcledCountry("Djibouti", 262, "DJI", "Eastern Africa"),
+    "MR": AcledCountry("Mauritania", 478, "MRT", "Western Africa"),
 }
 
 #: Tag of a row whose event no report grounded (only with ``include_unverified``).
@@ -210,7 +230,7 @@ def _inter(
     actor = next((a for a in actors if (a.name_en or a.name_ar) == actor_name), None)
     if actor is None or not actor.verified:
         return None
-    entry = glossary.lookup(actor.name_ar)
+    entry = glossary.lookup(actor.name_ar, country_iso)
     if entry is None:
         return None
     if entry.army_of is not None and country_iso is not None:
@@ -266,9 +286,12 @@ def _row(
     actor2 = targets[0] if targets else ""
     location = cluster.location
     place = _place(location, gazetteer)
-    country = place.country if place is not None else ""
-    iso, iso3, region = COUNTRIES.get(country, (None, "", ""))
     country_iso = place.country_iso if place is not None else None
+    coded = COUNTRIES.get(country_iso) if country_iso else None
+    country = coded.name if coded else (place.country if place is not None else "")
+    iso = coded.iso if coded else None
+    iso3 = coded.iso3 if coded else ""
+    region = coded.region if coded else ""
     inter1 = _inter(actor1, actors, glossary, country_iso) if actor1 else None
     inter2 = _inter(actor2, actors, glossary, country_iso) if actor2 else None
     located = location.latitude is not None and location.longitude is not None
