@@ -166,6 +166,7 @@ def test_clitics_suffixes_and_duals_are_matched(
         ("خرج المتظاهرون للمطالبة بإسقاط الحكومة", "shoot_down"),  # toppling, a slogan
         ("رفعوا شعارات تطالب بإسقاط النظام", "shoot_down"),
         ("تحت غطاء جوي روسي تقدمت القوات", "aerial_bombardment"),  # air cover, no strike
+        ("وأوقفت القوات عملياتها العسكرية في المنطقة", "detain_persons"),  # stopped, not detained
     ],
 )
 def test_lookalikes_do_not_trigger(text: str, entry_id: str, lexicon: TriggerLexicon) -> None:

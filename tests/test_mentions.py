@@ -341,6 +341,7 @@ def test_tripoli_mention_is_ambiguous_with_both_countries(index: MentionIndex) -
         # hand (Yeed, Somalia), essence (Jawhar), framework (Atar), intruder (Dikhil)
         "وقال إن الحل بيد الحكومة وإن جوهر الأزمة إطار دستوري دخيل على البلاد",
         "في ذكرى رحيل الرئيس ياسر عرفات أمام العيون",  # Arafat and Ayoun (Mauritania)
+        "ودعا إلى نشر وعي المواطنين بمخاطر الألغام",  # awareness, not و + Ayy (Jordan)
     ],
 )
 def test_common_words_that_name_places_abroad_are_not_mentions(

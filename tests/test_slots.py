@@ -102,6 +102,8 @@ def test_killing_idioms_count_their_victims() -> None:
     assert ("4 من عناصر", 4, "killed", "exact") in _figures(lives)
     one = _sentence("ولقي شاب مصرعه برصاص قناص في المدينة.")
     assert ("مصرعه", 1, "killed", "exact") in _figures(one)
+    both = _sentence("وسقط 14 شخصا بين قتيل وجريح في انفجار سيارة مفخخة في مدينة الصدر.")
+    assert _figures(both) == [("14 شخصا", 14, "killed_or_wounded", "exact")]
     bodies = _sentence("وأفادت مصادر طبية في مستشفى بصنعاء بوصول جثث 6 أشخاص.")
     assert ("6 أشخاص", 6, "killed", "exact") in _figures(bodies)
     # A partitive «من» phrase between the victims and their verb.
@@ -163,6 +165,13 @@ def test_an_adjective_after_a_designator_is_no_place_name() -> None:
     assert [p.text for p in marib.places] == ["مأرب"]
     field = _sentence("واحتجز مسلحون قبليون 12 عاملا أجنبيا في حقل نفطي بمحافظة شبوة.")
     assert [p.text for p in field.places] == ["شبوة"]
+
+
+def test_bases_camps_and_squares_are_designators() -> None:
+    tanf = _sentence("وقتل جنديان أمريكيان وأصيب ثالث بهجوم بطائرة مسيرة على قاعدة التنف.")
+    assert [p.text for p in tanf.places] == ["التنف"]
+    rada = _sentence("واندلعت اشتباكات في طرابلس بين جهاز الردع وقوة أخرى.")
+    assert "جهاز الردع" in {a.text for a in rada.actors}
     _, other = proposals_for("004_575a162d0ffe51db", "عقيربات")
     assert "أخرى" not in {p.text for p in other.places}
 
@@ -206,6 +215,17 @@ def test_a_claimant_ends_where_what_it_says_begins() -> None:
     # A trigger word inside a name stays: «قيادة عمليات بغداد» (no definite word before it).
     baghdad = _sentence("وقالت قيادة عمليات بغداد إن قواتها قتلت 5 إرهابيين.")
     assert [c.text for c in baghdad.claimants] == ["قيادة عمليات بغداد"]
+
+
+def test_a_fighting_party_telling_of_its_war_is_a_claim() -> None:
+    # GUIDELINES section 9: what a party to the fighting (or its spokesman) reports is claimed;
+    # a monitor's or an agency's report stays reported.
+    spokesman = _sentence(
+        "وقال المتحدث باسم قوات سوريا الديمقراطية إن مقاتليها سيطروا على قرية في ريف الرقة."
+    )
+    assert [c.stance for c in spokesman.claimants] == ["claimed"]
+    monitor = _sentence("وذكر المرصد السوري لحقوق الإنسان أن 4 عناصر قتلوا في ريف اللاذقية.")
+    assert [c.stance for c in monitor.claimants] == ["reported"]
 
 
 def test_a_source_inside_a_ministry_is_one_claimant() -> None:

@@ -216,3 +216,16 @@ def test_a_word_and_the_companion_its_entry_needs_are_one_word() -> None:
     assert words.left == [frozenset({"operation", "air_strike"})]
     assert words.take("Air/drone strike")
     assert not words.take("Armed clash")
+
+
+def test_a_protest_that_burns_or_riots_is_offered_as_a_violent_demonstration() -> None:
+    [burning] = find_candidates("وأضرم محتجون غاضبون النار في مقر حزب الدعوة في مدينة الناصرية.")
+    types = candidate_types(burning)
+    assert types[0] == "Violent demonstration"
+    assert "Looting/property destruction" not in types  # the damage is the demonstration's
+    [peaceful] = find_candidates("وتظاهر المئات أمام مقر الحكومة احتجاجا على انقطاع الكهرباء.")
+    assert candidate_types(peaceful)[0] == "Peaceful protest"
+    [shot] = find_candidates("وقتل ثلاثة متظاهرين برصاص قوات الأمن في مدينة الناصرية.")
+    assert candidate_types(shot)[0] == "Excessive force against protesters"
+    [arson] = find_candidates("وأحرق مسلحون منازل في القرية.")  # no protest: property destruction
+    assert candidate_types(arson)[0] == "Looting/property destruction"

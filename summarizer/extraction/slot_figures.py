@@ -129,6 +129,8 @@ _VERBS: dict[str, _Casualty] = {
             "القبض",
             "توقيف",
             "اوقفت",
+            "اوقف",
+            "اوقفوا",
             "اعتقلوا",
             "اسرها",
         ),
@@ -363,6 +365,12 @@ def _read_figure(tokens: Sequence[Token], number: _Number) -> tuple[FigureSpan, 
             ), set()
         if strip_clitics(noun.folded, _THINGS) is not None:
             return FigureSpan(first, after, number.value, "other", qualifier), set()
+        split = _between(tokens, after)
+        if split is not None:
+            index, kind = split
+            counts = _joined_kind(tokens, index, kind, _NOUNS)
+            cues = {index, index + 1} if counts == "killed_or_wounded" else {index}
+            return FigureSpan(first, after, number.value, counts, qualifier), cues
     last = after if noun is not None else number.last
     cue = _verb_near(tokens, first, last)
     if cue is None:
@@ -414,6 +422,20 @@ def _verb_near(tokens: Sequence[Token], first: int, last: int) -> tuple[int, _Ca
         if kind is not None:
             return j, kind
     return None
+
+
+def _between(tokens: Sequence[Token], noun: int) -> tuple[int, _Casualty] | None:
+    """Return the casualty noun of «بين قتيل وجريح» after the counted noun, if there is one.
+
+    «سقط 14 شخصا بين قتيل وجريح»: the fourteen are the killed and the wounded together.
+    """
+    k = noun + 1
+    if k < len(tokens) and tokens[k].folded == "ما":
+        k += 1  # "ما بين"
+    if k + 1 >= len(tokens) or tokens[k].folded != "بين" or tokens[k].break_before:
+        return None
+    kind = _casualty_of(tokens[k + 1].folded, _NOUNS)
+    return (k + 1, kind) if kind is not None else None
 
 
 def _takes_lives(tokens: Sequence[Token], j: int) -> bool:

@@ -55,6 +55,12 @@ __all__ = ["propose_for_sentences", "propose_slots"]
 
 #: Glossary kinds that report events rather than take part in them (as in names/canonical.py).
 _SOURCE_KINDS: frozenset[ActorKind] = frozenset({"source_agency", "monitor"})
+#: Glossary kinds of the parties to a war at home: what they (or their spokesmen, «الناطق باسم
+#: الجيش الليبي») report is a claim (GUIDELINES section 9). Foreign states and coalitions are
+#: left as reported: they often tell of an ally's fighting (gold 003-09, 004-64).
+_FIGHTING_KINDS: frozenset[ActorKind] = frozenset(
+    {"state_force", "allied_force", "opposition", "jihadist", "kurdish_led", "militia"}
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,6 +359,8 @@ def _claimants(
         stance = claim.stance
         if claim.announces and entry is not None and entry.kind not in _SOURCE_KINDS:
             stance = "claimed"  # a party announcing its own action (GUIDELINES section 9)
+        elif stance == "reported" and entry is not None and entry.kind in _FIGHTING_KINDS:
+            stance = "claimed"  # a fighting party (or its spokesman) telling of its war
         name_en = entry.canonical_en if entry is not None else None
         found.append(
             _option(ClaimantOption, text, s, e, name_en=name_en, stance=stance, via=claim.via)

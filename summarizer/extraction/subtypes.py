@@ -15,7 +15,10 @@ other violence (ACLED codes it only outside the context of other violence). Two 
 coding rules move an option forward: a sentence
 that names unarmed victims (:mod:`summarizer.extraction.victims`) offers "Attack" before "Armed
 clash", and one whose car bomb opens a ground assault offers "Armed clash" before the bomb
-(:func:`bomb_opens_assault`).
+(:func:`bomb_opens_assault`). A protest whose words also tell burning, destruction, looting or
+rioting («أضرم محتجون النار») offers "Violent demonstration" first, and no property destruction
+of its own; one whose words tell killing or gunfire («قتل متظاهرون برصاص قوات الأمن») offers
+"Excessive force against protesters" first.
 
 Of ACLED's two armed territory sub-types, "Government regains territory" and "Non-state actor
 overtakes territory", the *gainer* decides, not the verb (``evals/GUIDELINES.md``): a small
@@ -125,6 +128,12 @@ _VIOLENCE: frozenset[TriggerCategory] = frozenset(
     }
 )
 
+#: Categories that make a protest a violent demonstration («أضرم محتجون النار»، «أعمال شغب»).
+_RIOTING: frozenset[TriggerCategory] = frozenset({"destruction", "riot", "looting"})
+
+#: Categories that, beside a protest, tell lethal force against it («قتل متظاهرون برصاص الأمن»).
+_LETHAL: frozenset[TriggerCategory] = frozenset({"killing", "shooting"})
+
 #: What a casualty count alone (no trigger word) suggests.
 _COUNT_ONLY: tuple[SubEventType, ...] = ("Armed clash", "Attack")
 
@@ -186,6 +195,16 @@ def proposed_types(
         found = list(_COUNT_ONLY)
     if _VIOLENCE.intersection(count):
         found = [t for t in found if t != "Looting/property destruction"] or found
+    if "protest" in count and _LETHAL.intersection(count):
+        # Protesters killed or shot at: ACLED's excessive force against protesters.
+        found = ["Excessive force against protesters", *found]
+    elif "protest" in count and _RIOTING.intersection(count):
+        # Demonstrators who burn, destroy or riot: ACLED's violent demonstration, whose damage
+        # is the demonstration's, not an event of its own.
+        rest = [
+            t for t in found if t not in ("Violent demonstration", "Looting/property destruction")
+        ]
+        found = ["Violent demonstration", *rest]
     if civilians and "clash" not in count:
         found = _attack_before_clash(found)
     if assault:
