@@ -406,7 +406,7 @@ def _build_cluster(group: _Group) -> EventCluster:
         sub_event_type=best.sub_event_type,
         date=next((r.event.date for r in reports if r.event.date), None),
         location=location,
-        region_en=(location.admin1_en or "").strip() or UNPLACED,
+        region_en=(location.admin1_en or location.country_en or "").strip() or UNPLACED,
         actors=_union_actors(reports),
         summary_en=best.summary_en,
         members=[_member(r) for r in reports],

@@ -158,6 +158,11 @@ class Location(_Model):
     )
     latitude: float | None = Field(default=None, description="Latitude from the gazetteer.")
     longitude: float | None = Field(default=None, description="Longitude from the gazetteer.")
+    country_en: str | None = Field(
+        default=None,
+        description="Country of the place, from the gazetteer; null if not resolved. Groups "
+        "the briefing where the gazetteer has no governorate (Jizan, Saudi Arabia).",
+    )
     verified: bool = Field(
         default=False,
         description="True when name_en/admin1_en come from the gazetteer, not the model.",

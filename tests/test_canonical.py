@@ -174,3 +174,17 @@ def test_a_name_local_to_the_events_country_means_that_countrys_actor(
 ) -> None:
     out = canon(army_event(place_ar, actor_ar))
     assert [a.name_en for a in out.actors] == [name_en]
+
+
+def test_a_shared_name_placed_by_the_proposer_stays_placed(canon: Canonicalizer) -> None:
+    # «طرابلس» is Tripoli in Libya and in Lebanon; the proposer placed it in Libya from the
+    # sentence («العاصمة الليبية طرابلس»), and the canonicaliser keeps that, with its country.
+    libya = Location(
+        name_ar="طرابلس", name_en="Tripoli", admin1_en="Tripoli District", verified=True
+    )
+    out = canon(event(location=libya))
+    assert (out.location.admin1_en, out.location.country_en) == ("Tripoli District", "Libya")
+    assert not any("ambiguous" in issue for issue in out.issues)
+    unplaced = canon(event(location=Location(name_ar="طرابلس", name_en="Tripoli")))
+    assert unplaced.location.country_en is None
+    assert any("ambiguous" in issue for issue in unplaced.issues)

@@ -202,6 +202,21 @@ def test_grounding_accepts_number_word() -> None:
     assert ground_events([event], article, chunk)[0].grounded is True
 
 
+def test_grounding_accepts_two_stated_by_a_dual_noun() -> None:
+    # «جنديان» states two; «مدنيين» (a plural) states no number at all.
+    text = "سيناء::\nوقتل جنديان مصريان في هجوم على نقطة تفتيش في مدينة العريش.\n"
+    article, chunk = make_article(text)
+    quote = "وقتل جنديان مصريان في هجوم على نقطة تفتيش في مدينة العريش."
+    place = Location(name_ar="العريش", name_en="Arish")
+    two = make_event(article, quote, location=place, fatalities=Fatalities(killed=2))
+    assert ground_events([two], article, chunk)[0].grounded is True
+    plural = "سيناء::\nوقتل مدنيين في هجوم على نقطة تفتيش في مدينة العريش.\n"
+    article, chunk = make_article(plural)
+    quote = "وقتل مدنيين في هجوم على نقطة تفتيش في مدينة العريش."
+    guess = make_event(article, quote, location=place, fatalities=Fatalities(killed=2))
+    assert ground_events([guess], article, chunk)[0].grounded is False
+
+
 def test_grounding_accepts_persian_digits() -> None:
     text = "الرقة::\nکشته شدن ۱۷ عنصر در الرقة.\n"
     article, chunk = make_article(text)

@@ -348,3 +348,22 @@ def test_cluster_events_scales_to_twenty_thousand_events() -> None:
     assert elapsed < 10, f"clustering took {elapsed:.1f}s"
     assert sum(len(c.members) for c in clusters) == 20_000
     assert 2000 <= len(clusters) < 20_000
+
+
+def test_a_place_without_a_governorate_is_grouped_under_its_country() -> None:
+    # The gazetteer lists no provinces for Saudi Arabia: Jizan is grouped under its country,
+    # not among the unplaced events; a place of no known country still is unplaced.
+    jizan = Location(
+        name_ar="جازان", name_en="Jizan", country_en="Saudi Arabia", latitude=16.9, verified=True
+    )
+    unknown = Location(name_ar="تلة مجهولة", name_en="a hill")
+    clusters = cluster_events(
+        [
+            make_article(
+                "a",
+                make_event("e1", location=jizan),
+                make_event("e2", location=unknown, evidence_start=30, evidence_end=40),
+            )
+        ]
+    )
+    assert [c.region_en for c in clusters] == ["Saudi Arabia", "Unplaced"]

@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from summarizer.text.numbers import (
     VAGUE_QUANTITIES,
+    dual_noun,
     numbers_in,
+    states_dual,
     states_number,
     vague_quantities_in,
 )
@@ -145,3 +147,30 @@ def test_digits_in_any_script_read_back(value: int, script: str) -> None:
     elif script == "persian":
         digits = digits.translate(_PERSIAN)
     assert numbers_in(f"قتل {digits} عنصرا") == {value}
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("جنديان", "جندي"),
+        ("وجنديين", "جندي"),
+        ("شخصين", "شخص"),
+        ("لشخصين", "شخص"),
+        ("امرأتين", "امرات"),
+        ("والقتيلين", "قتيل"),
+        ("مدنيين", None),  # the plural of مدني, not a dual
+        ("السودان", None),
+        ("جنود", None),
+    ],
+)
+def test_dual_noun_reads_the_dual_of_a_noun_with_a_broken_plural(
+    word: str, stem: str | None
+) -> None:
+    assert dual_noun(word) == stem
+
+
+def test_states_dual_but_numbers_in_reads_number_words_only() -> None:
+    text = "أفادت مصادر محلية بمقتل طفلين وإصابة والدتهما"
+    assert states_dual(text)
+    assert numbers_in(text) == set()
+    assert not states_dual("مقتل مدنيين في القصف")

@@ -129,6 +129,9 @@ def test_an_actor_name_is_read_as_the_country_of_the_places_reads_it() -> None:
     assert army["الجيش الوطني"] == ("Yemeni government forces", "state_force", "YE")
     saada = _sentence("وشن طيران التحالف غارات على مواقع للحوثيين في محافظة صعدة.")
     assert "Saudi-led coalition" in {a.name_en for a in saada.actors}
+    # «بقيادة السعودية» (led by Saudi Arabia) describes the coalition: no party of its own.
+    led = _sentence("وشن طيران التحالف بقيادة السعودية غارات على مواقع للحوثيين في صعدة.")
+    assert [a.name_en for a in led.actors] == ["Saudi-led coalition", "Houthis (Ansar Allah)"]
     raqqa = _sentence("وشن طيران التحالف غارات على مواقع لتنظيم داعش في الرقة.")
     assert "International Coalition" in {a.name_en for a in raqqa.actors}
 
@@ -165,6 +168,21 @@ def test_an_adjective_after_a_designator_is_no_place_name() -> None:
     assert [p.text for p in marib.places] == ["مأرب"]
     field = _sentence("واحتجز مسلحون قبليون 12 عاملا أجنبيا في حقل نفطي بمحافظة شبوة.")
     assert [p.text for p in field.places] == ["شبوة"]
+
+
+def test_a_shared_place_name_is_placed_by_the_sentences_country() -> None:
+    # «طرابلس» is in Libya and in Lebanon: the sentence tells which.
+    capital = _sentence("وشهدت العاصمة الليبية طرابلس اشتباكات بالأسلحة الثقيلة.")
+    assert [(p.text, p.admin1_en, p.known) for p in capital.places] == [
+        ("طرابلس", "Tripoli District", True)
+    ]
+    parties = _sentence("واندلعت اشتباكات بين قوات حكومة الوفاق الوطني وقوات حفتر جنوب طرابلس.")
+    assert {p.admin1_en for p in parties.places} == {"Tripoli District"}
+    lebanon = _sentence("وسقطت قذيفة على حي في مدينة طرابلس شمال لبنان.")
+    assert "North Lebanon" in {p.admin1_en for p in lebanon.places if p.text == "طرابلس"}
+    # A foreign army's nationality is no hint: Tripoli stays unplaced.
+    aircraft = _sentence("وحلقت طائرات إسرائيلية فوق طرابلس.")
+    assert [p.known for p in aircraft.places if p.text == "طرابلس"] == [False]
 
 
 def test_bases_camps_and_squares_are_designators() -> None:

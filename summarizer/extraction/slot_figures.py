@@ -32,7 +32,7 @@ from typing import Literal
 
 from summarizer.extraction.slot_tokens import Token, strip_clitics
 from summarizer.schema import Qualifier
-from summarizer.text.numbers import numbers_in
+from summarizer.text.numbers import dual_noun, numbers_in
 
 __all__ = ["Counts", "FigureSpan", "find_figures"]
 
@@ -153,20 +153,15 @@ _MET = frozenset({"لقي", "لقيت", "لقوا", "يلقي", "تلقي", "ي�
 _DEATH = ("مصرع", "حتف")
 _MET_WINDOW = 7
 
-# Nouns of people whose plural is broken (جنود، أشخاص، قتلى), so that their sound endings ين /
-# ان make a dual: «جنديان» and «مقتل شخصين» state two, where «مدنيين» (plural of مدني) does
-# not. Each maps to what it counts by itself (None: only a verb beside it tells).
-_DUAL_BASES: dict[str, _Casualty | None] = {
-    **dict.fromkeys(
-        ("شخص", "جندي", "طفل", "عنصر", "شاب", "رجل", "ضابط", "قائد", "شقيق", "صبي", "ولد"),
-        None,
-    ),
-    **dict.fromkeys(("امرات", "سيدت", "فتات"), None),  # امرأة، سيدة، فتاة: امرأتين ...
-    **dict.fromkeys(("قتيل", "شهيد", "جثت"), "killed"),
+# What a dual noun (:func:`summarizer.text.numbers.dual_noun`) counts by itself; the other dual
+# nouns (جنديان، شخصين) count what a verb beside them tells.
+_DUAL_COUNTS: dict[str, _Casualty] = {
+    "قتيل": "killed",
+    "شهيد": "killed",
+    "جثت": "killed",
     "جريح": "wounded",
     "اسير": "captured",
 }
-_DUALS: dict[str, str] = {base + end: base for base in _DUAL_BASES for end in ("ين", "ان")}
 
 # Counted things, not people: a number before one of these is never a toll.
 _THINGS = frozenset(
@@ -273,9 +268,9 @@ def _numbers(tokens: Sequence[Token]) -> list[_Number]:
             found.append(_Number(i, last, max(values) if values else None))
             i = last + 1
             continue
-        dual = strip_clitics(token.folded, _DUALS)
+        dual = dual_noun(token.folded)
         if dual is not None:
-            found.append(_Number(i, i, 2, dual=_DUALS[dual]))
+            found.append(_Number(i, i, 2, dual=dual))
             i += 1
             continue
         if _is_vague(tokens, i):
@@ -384,7 +379,7 @@ def _read_dual(
     tokens: Sequence[Token], number: _Number, first: int, qualifier: Qualifier
 ) -> tuple[FigureSpan, set[int]]:
     """Read a dual noun (``قتيلين``, ``جنديان``): two of what it counts, or of the verb near it."""
-    kind = _DUAL_BASES[number.dual] if number.dual is not None else None
+    kind = _DUAL_COUNTS.get(number.dual) if number.dual is not None else None
     if kind is not None:
         return FigureSpan(first, number.last, 2, kind, qualifier), set()
     cue = _verb_near(tokens, first, number.last)

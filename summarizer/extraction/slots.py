@@ -23,6 +23,7 @@ schema values (:mod:`summarizer.extraction.slot_choice`).
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -43,16 +44,25 @@ from summarizer.extraction.slot_phrases import (
     find_dates,
     find_place_phrases,
 )
-from summarizer.extraction.slot_tokens import Token, tokenize
+from summarizer.extraction.slot_tokens import Token, strip_clitics, tokenize
 from summarizer.extraction.triggers import find_triggers
+from summarizer.names.countries import adjective_country
 from summarizer.names.gazetteer import Place
 from summarizer.names.glossary import ActorEntry, ActorKind
 from summarizer.names.mentions import Mention, MentionIndex, find_mentions
 from summarizer.text.arabic import normalize
 from summarizer.text.article import Sentence
 
-__all__ = ["propose_for_sentences", "propose_slots"]
+__all__ = ["country_hints", "propose_for_sentences", "propose_slots"]
 
+#: Words for a place after which a country's adjective tells the country («العاصمة الليبية»).
+_PLACE_NOUNS = frozenset(
+    {"العاصمه", "المدينه", "مدينه", "البلده", "بلده", "القريه", "قريه", "المحافظه", "محافظه"}
+    | {"الاراضي", "الحدود", "الساحل", "الشمال", "الجنوب", "الشرق", "الغرب", "الريف"}
+)
+#: «بقيادة» (led by) and «تقوده» / «تقودها» (which X leads): the name after them describes the
+#: party before them, it is no party of its own.
+_LED_BY = frozenset({"بقياده", "وبقياده", "تقوده", "تقودها", "يقوده", "يقودها"})
 #: Glossary kinds that report events rather than take part in them (as in names/canonical.py).
 _SOURCE_KINDS: frozenset[ActorKind] = frozenset({"source_agency", "monitor"})
 #: Glossary kinds of the parties to a war at home: what they (or their spokesmen, «الناطق باسم
@@ -156,12 +166,46 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def _place_fields(mention: Mention, region_admin1: str | None) -> dict[str, object]:
-    """Return the English name, governorate and coordinates a place mention resolves to."""
+def country_hints(tokens: Sequence[Token], mentions: Sequence[Mention]) -> frozenset[str]:
+    """Return the countries a sentence places itself in, to tell apart places that share a name.
+
+    The countries of the places it names that the gazetteer resolves («... جنوب ليبيا»), a
+    country's adjective after a word for a place («العاصمة الليبية طرابلس»), and the home of
+    a party that fights at home (a state force, or an entry with a ``home_iso``: the Tripoli
+    government's forces, Haftar's). A foreign army's nationality (Israeli aircraft over
+    Lebanon) is no hint.
+    """
+    hints = {m.entry.country_iso for m in mentions if isinstance(m.entry, Place)}
+    for before, word in itertools.pairwise(tokens):
+        if strip_clitics(before.folded, _PLACE_NOUNS) is not None:
+            iso = adjective_country(word.folded)
+            if iso is not None:
+                hints.add(iso)
+    for mention in mentions:
+        entry = mention.entry
+        fights_at_home = isinstance(entry, ActorEntry) and (
+            entry.home_iso is not None or entry.kind == "state_force"
+        )
+        if fights_at_home and isinstance(entry, ActorEntry) and entry.home is not None:
+            hints.add(entry.home)
+    return frozenset(hints)
+
+
+def _place_fields(
+    mention: Mention, region_admin1: str | None, hints: frozenset[str] = frozenset()
+) -> dict[str, object]:
+    """Return the English name, governorate and coordinates a place mention resolves to.
+
+    An ambiguous name is placed when exactly one of its candidates lies in the digest header's
+    governorate, else in one of the sentence's countries (:func:`country_hints`).
+    """
     place = mention.entry if isinstance(mention.entry, Place) else None
     if place is None and region_admin1:
         # An ambiguous name with exactly one candidate in the header's governorate.
         inside = [c for c in mention.candidates if c.admin1_en == region_admin1]
+        place = inside[0] if len(inside) == 1 else None
+    if place is None and hints:
+        inside = [c for c in mention.candidates if c.country_iso in hints]
         place = inside[0] if len(inside) == 1 else None
     if place is None:
         return {"name_en": mention.canonical_en, "admin1_en": region_admin1, "known": False}
@@ -186,10 +230,11 @@ def _places(
     places: list[PlaceOption] = []
     known: list[tuple[int, int]] = []
     fields_of: dict[int, dict[str, object]] = {}
+    hints = country_hints(tokens, mentions)
     for mention in mentions:
         if mention.kind != "place":
             continue
-        fields = _place_fields(mention, region_admin1)
+        fields = _place_fields(mention, region_admin1, hints)
         places.append(
             _option(PlaceOption, text, mention.start, mention.end, origin=origin, **fields)
         )
@@ -279,6 +324,8 @@ def _actors(
         entry = mention.entry
         if not isinstance(entry, ActorEntry) or entry.kind in _SOURCE_KINDS:
             continue
+        if _leads(tokens, mention.start):
+            continue  # «التحالف بقيادة السعودية»: the leader describes the coalition
         entry = index.local_actor(mention.surface, country_iso) or entry
         actors.append(
             _option(
@@ -325,6 +372,12 @@ def _dates(text: str, tokens: Sequence[Token], mentions: Sequence[Mention]) -> l
         if not _overlaps(s, e, names):
             found.append(_option(DateOption, text, s, e))
     return found
+
+
+def _leads(tokens: Sequence[Token], start: int) -> bool:
+    """Return whether the name at offset ``start`` follows «بقيادة» / «تقوده» (led by)."""
+    before = [t for t in tokens if t.end <= start]
+    return bool(before) and before[-1].folded in _LED_BY
 
 
 def _event_words(text: str, tokens: Sequence[Token]) -> frozenset[int]:

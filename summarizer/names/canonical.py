@@ -41,6 +41,7 @@ def _placed(location: Location, place: Place) -> Location:
         admin1_en=place.admin1_en,
         latitude=place.latitude,
         longitude=place.longitude,
+        country_en=place.country,
         verified=True,
     )
 
@@ -71,6 +72,16 @@ class Canonicalizer:
                 f"place {location.name_ar!r} resolves to {found.label}, outside the digest "
                 f"region {region_ar!r}; not placed"
             )
+        if resolution is not None and resolution.ambiguous and location.verified:
+            # Placed already by the proposer, which knows the sentence's country («العاصمة
+            # الليبية طرابلس»; extraction.slots.country_hints): kept when it is a candidate.
+            chosen = [
+                c
+                for c in resolution.candidates
+                if (c.name_en, c.admin1_en) == (location.name_en, location.admin1_en)
+            ]
+            if len(chosen) == 1:
+                return _placed(location, chosen[0]), []
         if resolution is not None and resolution.ambiguous:
             options = ", ".join(c.label for c in resolution.candidates)
             issues.append(f"place {location.name_ar!r} is ambiguous ({options}); not placed")

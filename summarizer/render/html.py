@@ -142,7 +142,7 @@ def _map(event_map: EventMap, w: Writer) -> dict[str, Any]:
         "anchors_credit": _ANCHOR_CREDITS[event_map.view],
         "types": [(EVENT_COLOURS.get(t, "#333"), t) for t in types],
         "approximate": sum(1 for m in event_map.markers if m.approximate),
-        "unlocated_title": f"{UNPLACED}: no governorate known, not on the map",
+        "unlocated_title": f"{UNPLACED}: no governorate or country known, not on the map",
         "unlocated": _listed(event_map.unlocated, w),
         "outside": _listed(event_map.outside, w),
         "outside_title": "Outside the mapped region",

@@ -11,6 +11,10 @@ Words are matched on :func:`summarizer.text.arabic.normalize` output, which fold
 Vague quantities (``عشرات``, ``مئات``, ``عدد من`` ...) are not numbers: they are reported
 separately by :func:`vague_quantities_in` so a caller can accept the qualifier ``unspecified``.
 
+A dual noun states two when the noun's plural is broken (``جنديان``, ``مقتل شخصين``;
+``مدنيين``, the plural of مدني, does not): :func:`dual_noun` and :func:`states_dual`. It is
+kept out of :func:`numbers_in`, whose callers read number *words*.
+
 Known limits, chosen to err towards finding a stated number rather than missing one: every
 integer is returned, including dates and weapon counts (the caller decides which figure it is),
 and compounds are read left to right with the usual Arabic order (units before tens).
@@ -27,11 +31,30 @@ from typing import Literal
 from summarizer.text.arabic import normalize
 
 __all__ = [
+    "DUAL_NOUNS",
     "VAGUE_QUANTITIES",
+    "dual_noun",
     "numbers_in",
+    "states_dual",
     "states_number",
     "vague_quantities_in",
 ]
+
+#: Nouns of people (folded stems) whose plural is broken (جنود، أشخاص، قتلى, أسرى), so that the
+#: sound endings ين / ان make a dual; a noun in ة is listed without it (امرأة: امرأتين).
+DUAL_NOUNS: frozenset[str] = frozenset(
+    {"شخص", "جندي", "طفل", "عنصر", "شاب", "رجل", "ضابط", "قائد", "شقيق", "صبي", "ولد"}
+    | {"امرات", "سيدت", "فتات", "قتيل", "شهيد", "جثت", "جريح", "اسير"}
+)
+_DUAL_FORMS: dict[str, str] = {stem + end: stem for stem in DUAL_NOUNS for end in ("ين", "ان")}
+_DUAL_CLITICS: tuple[str, ...] = tuple(
+    sorted(
+        {c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك") for a in ("", "ال")}
+        | {"لل", "ولل", "فلل"},
+        key=len,
+        reverse=True,
+    )
+)
 
 _Kind = Literal["unit", "ten", "tens", "hundred", "thousand"]
 
@@ -324,6 +347,25 @@ def numbers_in(text: str) -> set[int]:
     """
     folded = _fold(text)
     return _digit_numbers(folded) | _words_to_numbers(_number_words(folded))
+
+
+def dual_noun(word: str) -> str | None:
+    """Return the stem of a dual of :data:`DUAL_NOUNS` (``وجنديان`` -> ``جندي``), else None.
+
+    Args:
+        word: one word, as written or normalised; conjunctions, prepositions and the article
+            in front are allowed.
+    """
+    folded = normalize(word)
+    for clitic in _DUAL_CLITICS:
+        if folded.startswith(clitic) and folded[len(clitic) :] in _DUAL_FORMS:
+            return _DUAL_FORMS[folded[len(clitic) :]]
+    return None
+
+
+def states_dual(text: str) -> bool:
+    """Return True when a word of ``text`` is the dual of a noun of :data:`DUAL_NOUNS`."""
+    return any(dual_noun(word) is not None for word in re.findall(r"\w+", normalize(text)))
 
 
 def states_number(text: str, value: int) -> bool:
