@@ -185,6 +185,22 @@ def test_a_shared_place_name_is_placed_by_the_sentences_country() -> None:
     assert [p.known for p in aircraft.places if p.text == "طرابلس"] == [False]
 
 
+def test_unnamed_sources_report_and_are_no_party() -> None:
+    # «مصادر محلية» (glossary kind "source") is offered as a claimant, never as an actor.
+    told = _sentence("وأفادت مصادر محلية بمقتل طفلين جراء انفجار لغم أرضي في ريف درعا الغربي.")
+    assert told.actors == ()
+    assert [(c.text, c.name_en) for c in told.claimants] == [("مصادر محلية", "local sources")]
+
+
+def test_a_region_phrase_keeps_its_places_country() -> None:
+    # Egypt has no governorates in the gazetteer: the phrase still knows its country.
+    sinai = _sentence("وشن مسلحون هجوما على كمين للجيش المصري جنوب مدينة الشيخ زويد.")
+    assert {(p.text, p.country_en) for p in sinai.places} == {
+        ("جنوب مدينة الشيخ زويد", "Egypt"),
+        ("الشيخ زويد", "Egypt"),
+    }
+
+
 def test_bases_camps_and_squares_are_designators() -> None:
     tanf = _sentence("وقتل جنديان أمريكيان وأصيب ثالث بهجوم بطائرة مسيرة على قاعدة التنف.")
     assert [p.text for p in tanf.places] == ["التنف"]

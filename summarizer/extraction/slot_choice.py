@@ -128,6 +128,7 @@ def resolve_choice(
             admin1_en=place.admin1_en,
             latitude=place.latitude,
             longitude=place.longitude,
+            country_en=place.country_en,
             verified=place.known,
         )
     actors: list[Actor] = []

@@ -57,6 +57,9 @@ class PlaceOption(Option):
     country_iso: str | None = Field(
         default=None, description="ISO code of the country the gazetteer places it in."
     )
+    country_en: str | None = Field(
+        default=None, description="The country's English name, when the gazetteer resolved it."
+    )
     origin: PlaceOrigin = Field(description="Where the name stands relative to the sentence.")
 
 

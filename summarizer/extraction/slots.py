@@ -64,7 +64,7 @@ _PLACE_NOUNS = frozenset(
 #: party before them, it is no party of its own.
 _LED_BY = frozenset({"بقياده", "وبقياده", "تقوده", "تقودها", "يقوده", "يقودها"})
 #: Glossary kinds that report events rather than take part in them (as in names/canonical.py).
-_SOURCE_KINDS: frozenset[ActorKind] = frozenset({"source_agency", "monitor"})
+_SOURCE_KINDS: frozenset[ActorKind] = frozenset({"source_agency", "monitor", "source"})
 #: Glossary kinds of the parties to a war at home: what they (or their spokesmen, «الناطق باسم
 #: الجيش الليبي») report is a claim (GUIDELINES section 9). Foreign states and coalitions are
 #: left as reported: they often tell of an ally's fighting (gold 003-09, 004-64).
@@ -217,6 +217,7 @@ def _place_fields(
         "longitude": place.longitude,
         "known": True,
         "country_iso": place.country_iso,
+        "country_en": place.country,
     }
 
 

@@ -31,7 +31,7 @@ from summarizer.schema import Actor, Attribution, Event, Location
 __all__ = ["Canonicalizer", "PromptNames", "glossary_hooks", "mention_index"]
 
 #: Glossary kinds that report events rather than take part in them.
-_SOURCE_KINDS = frozenset({"source_agency", "monitor"})
+_SOURCE_KINDS = frozenset({"source_agency", "monitor", "source"})
 
 
 def _placed(location: Location, place: Place) -> Location:

@@ -56,6 +56,7 @@ ActorKind = Literal[
     "coalition",
     "source_agency",
     "monitor",
+    "source",
     "militia",
     "civilian",
     "other",
