@@ -23,7 +23,7 @@ from summarizer.extraction.extract import number_sentences
 from summarizer.schema import event_type_of
 from summarizer.text.arabic import normalize, split_sentences
 from summarizer.text.article import Sentence
-from summarizer.text.numbers import numbers_in, states_dual
+from summarizer.text.numbers import states_number
 
 from .dataset import Dataset, EvalCase, GoldEvent
 from .scorers import gold_spans
@@ -205,7 +205,7 @@ def _figure(options: Sequence[tuple[str, str]], value: int | None) -> str | None
     if value is None:
         return None
     for option_id, text in options:
-        if value in numbers_in(text) or (value == 2 and states_dual(text)):
+        if states_number(text, value):
             return option_id
     return None
 

@@ -33,7 +33,7 @@ from summarizer.schema import (
 )
 from summarizer.text.article import Article, Chunk, Sentence
 from summarizer.text.dates import resolve_date
-from summarizer.text.numbers import numbers_in, states_dual
+from summarizer.text.numbers import numbers_in, stated_numbers
 
 #: Finds the (Arabic, English) names known to occur in a text.
 __all__ = [
@@ -351,7 +351,7 @@ def written_text_warnings(texts: Sequence[tuple[str, str]], article: Article) ->
 
     Numbers the article does not state, and partisan wording in the English fields.
     """
-    stated = numbers_in(article.text) | ({2} if states_dual(article.text) else set())
+    stated = stated_numbers(article.text)
     warnings = []
     for name, text in texts:
         for number in sorted(numbers_in(text) - stated):

@@ -6,9 +6,9 @@ An extracted :class:`~summarizer.schema.Event` is *grounded* only when
     :func:`~summarizer.text.arabic.normalize` of both, and
     ``article.text[evidence_start:evidence_end]``
     is that quote (again verbatim or equal after normalisation);
-(b) every non-null ``killed``/``wounded``/``captured`` is stated (:func:`numbers_in`, or a dual
-    noun for two: :func:`~summarizer.text.numbers.states_dual`) in the quote or in the chunk
-    sentences that overlap the quote's span; and
+(b) every non-null ``killed``/``wounded``/``captured`` is stated
+    (:func:`~summarizer.text.numbers.stated_numbers`: digits, number words, a dual noun for two)
+    in the quote or in the chunk sentences that overlap the quote's span; and
 (c) ``location.name_ar``, every actor ``name_ar`` and ``attribution.source_ar`` (when given)
     occur in the chunk's text or its digest region headers, after normalisation and tolerating
     clitic prefixes (و ب ل ف ك) and the article ال (``الرقة`` matches ``بالرقة``, ``داعش``
@@ -32,7 +32,7 @@ from summarizer.extraction.issues import Issue, IssueKind, issue_texts
 from summarizer.schema import Event
 from summarizer.text.arabic import normalize, normalize_with_offsets
 from summarizer.text.article import Article, Chunk, Sentence
-from summarizer.text.numbers import numbers_in, states_dual
+from summarizer.text.numbers import stated_numbers
 
 __all__ = [
     "Grounder",
@@ -212,9 +212,7 @@ def _figure_issues(event: Event, chunk: Chunk, span: tuple[int, int] | None) -> 
     folded = [normalize(t) for t in texts]
     stated: set[int] = set()
     for text in texts:
-        stated |= numbers_in(text)
-        if states_dual(text):
-            stated.add(2)  # «جنديان», «مقتل شخصين»
+        stated |= stated_numbers(text)  # digits, number words, a dual noun («جنديان»)
     # Only when the quote states no other count: "قتل 3" must not ground a claim of 1.
     counts = {n for n in stated if n >= 2}
     singular = {

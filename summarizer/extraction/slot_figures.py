@@ -153,15 +153,6 @@ _MET = frozenset({"لقي", "لقيت", "لقوا", "يلقي", "تلقي", "ي�
 _DEATH = ("مصرع", "حتف")
 _MET_WINDOW = 7
 
-# What a dual noun (:func:`summarizer.text.numbers.dual_noun`) counts by itself; the other dual
-# nouns (جنديان، شخصين) count what a verb beside them tells.
-_DUAL_COUNTS: dict[str, _Casualty] = {
-    "قتيل": "killed",
-    "شهيد": "killed",
-    "جثت": "killed",
-    "جريح": "wounded",
-    "اسير": "captured",
-}
 
 # Counted things, not people: a number before one of these is never a toll.
 _THINGS = frozenset(
@@ -379,7 +370,10 @@ def _read_dual(
     tokens: Sequence[Token], number: _Number, first: int, qualifier: Qualifier
 ) -> tuple[FigureSpan, set[int]]:
     """Read a dual noun (``قتيلين``, ``جنديان``): two of what it counts, or of the verb near it."""
-    kind = _DUAL_COUNTS.get(number.dual) if number.dual is not None else None
+    # A casualty noun counts by itself (قتيلين، جثتين: its singular جثة is جثه folded); the other
+    # dual nouns (جنديان، شخصين) count what a verb beside them tells.
+    stem = number.dual or ""
+    kind = _NOUNS.get(stem) or (_NOUNS.get(stem[:-1] + "ه") if stem.endswith("ت") else None)
     if kind is not None:
         return FigureSpan(first, number.last, 2, kind, qualifier), set()
     cue = _verb_near(tokens, first, number.last)

@@ -48,7 +48,7 @@ from summarizer.extraction.slot_tokens import Token, strip_clitics, tokenize
 from summarizer.extraction.triggers import find_triggers
 from summarizer.names.countries import adjective_country
 from summarizer.names.gazetteer import Place
-from summarizer.names.glossary import ActorEntry, ActorKind
+from summarizer.names.glossary import SOURCE_KINDS, ActorEntry, ActorKind
 from summarizer.names.mentions import Mention, MentionIndex, find_mentions
 from summarizer.text.arabic import normalize
 from summarizer.text.article import Sentence
@@ -63,8 +63,6 @@ _PLACE_NOUNS = frozenset(
 #: «بقيادة» (led by) and «تقوده» / «تقودها» (which X leads): the name after them describes the
 #: party before them, it is no party of its own.
 _LED_BY = frozenset({"بقياده", "وبقياده", "تقوده", "تقودها", "يقوده", "يقودها"})
-#: Glossary kinds that report events rather than take part in them (as in names/canonical.py).
-_SOURCE_KINDS: frozenset[ActorKind] = frozenset({"source_agency", "monitor", "source"})
 #: Glossary kinds of the parties to a war at home: what they (or their spokesmen, «الناطق باسم
 #: الجيش الليبي») report is a claim (GUIDELINES section 9). Foreign states and coalitions are
 #: left as reported: they often tell of an ally's fighting (gold 003-09, 004-64).
@@ -183,10 +181,9 @@ def country_hints(tokens: Sequence[Token], mentions: Sequence[Mention]) -> froze
                 hints.add(iso)
     for mention in mentions:
         entry = mention.entry
-        fights_at_home = isinstance(entry, ActorEntry) and (
-            entry.home_iso is not None or entry.kind == "state_force"
-        )
-        if fights_at_home and isinstance(entry, ActorEntry) and entry.home is not None:
+        if not isinstance(entry, ActorEntry) or entry.home is None:
+            continue
+        if entry.home_iso is not None or entry.kind == "state_force":  # fights at home
             hints.add(entry.home)
     return frozenset(hints)
 
@@ -323,7 +320,7 @@ def _actors(
     actors: list[ActorOption] = []
     for mention in mentions:
         entry = mention.entry
-        if not isinstance(entry, ActorEntry) or entry.kind in _SOURCE_KINDS:
+        if not isinstance(entry, ActorEntry) or entry.kind in SOURCE_KINDS:
             continue
         if _leads(tokens, mention.start):
             continue  # «التحالف بقيادة السعودية»: the leader describes the coalition
@@ -377,8 +374,8 @@ def _dates(text: str, tokens: Sequence[Token], mentions: Sequence[Mention]) -> l
 
 def _leads(tokens: Sequence[Token], start: int) -> bool:
     """Return whether the name at offset ``start`` follows «بقيادة» / «تقوده» (led by)."""
-    before = [t for t in tokens if t.end <= start]
-    return bool(before) and before[-1].folded in _LED_BY
+    at = _token_range(tokens, start, start + 1)
+    return at is not None and at[0] > 0 and tokens[at[0] - 1].folded in _LED_BY
 
 
 def _event_words(text: str, tokens: Sequence[Token]) -> frozenset[int]:
@@ -411,7 +408,7 @@ def _claimants(
             s, e = tokens[claim.first].start, tokens[claim.last].end
         entry = _entry_at(mentions, s, e)
         stance = claim.stance
-        if claim.announces and entry is not None and entry.kind not in _SOURCE_KINDS:
+        if claim.announces and entry is not None and entry.kind not in SOURCE_KINDS:
             stance = "claimed"  # a party announcing its own action (GUIDELINES section 9)
         elif stance == "reported" and entry is not None and entry.kind in _FIGHTING_KINDS:
             stance = "claimed"  # a fighting party (or its spokesman) telling of its war
@@ -422,7 +419,7 @@ def _claimants(
         spans.append((s, e))
     for mention in mentions:  # monitors and agencies named without an attribution word
         source = mention.entry
-        if not isinstance(source, ActorEntry) or source.kind not in _SOURCE_KINDS:
+        if not isinstance(source, ActorEntry) or source.kind not in SOURCE_KINDS:
             continue
         if not _overlaps(mention.start, mention.end, spans):
             found.append(
@@ -445,7 +442,7 @@ def _subject_before(mentions: Sequence[Mention], before: int) -> Mention | None:
         if (
             mention.end <= before
             and isinstance(entry, ActorEntry)
-            and entry.kind not in _SOURCE_KINDS
+            and entry.kind not in SOURCE_KINDS
         ):
             return mention
     return None

@@ -23,15 +23,17 @@ from pathlib import Path
 
 from summarizer.config import Settings
 from summarizer.names.gazetteer import Gazetteer, Place
-from summarizer.names.glossary import ActorEntry, Glossary
+from summarizer.names.glossary import SOURCE_KINDS, ActorEntry, Glossary
 from summarizer.names.hooks import EventCanonicalizer, NameHints
 from summarizer.names.mentions import MentionIndex, find_mentions, names_for_prompt
 from summarizer.schema import Actor, Attribution, Event, Location
 
 __all__ = ["Canonicalizer", "PromptNames", "glossary_hooks", "mention_index"]
 
-#: Glossary kinds that report events rather than take part in them.
-_SOURCE_KINDS = frozenset({"source_agency", "monitor", "source"})
+
+def _iso(country: Place | None) -> str | None:
+    """Return the ISO code of the event's country, for names local to it (``local_ar``)."""
+    return country.country_iso if country is not None else None
 
 
 def _placed(location: Location, place: Place) -> Location:
@@ -129,8 +131,7 @@ class Canonicalizer:
 
     def actor(self, actor: Actor, country: Place | None = None) -> Actor:
         """Return the actor with its canonical English name when the glossary knows it."""
-        iso = country.country_iso if country is not None else None
-        entry = self.glossary.lookup(actor.name_ar, iso) if actor.name_ar else None
+        entry = self.glossary.lookup(actor.name_ar, _iso(country)) if actor.name_ar else None
         if entry is None:
             return actor
         name_en = self.name_en(entry, actor.name_ar, country)
@@ -140,8 +141,7 @@ class Canonicalizer:
         """Return the attribution with the claimant's canonical English name, if known."""
         if not attribution.source_ar:
             return attribution
-        iso = country.country_iso if country is not None else None
-        entry = self.glossary.lookup(attribution.source_ar, iso)
+        entry = self.glossary.lookup(attribution.source_ar, _iso(country))
         if entry is None:
             return attribution
         name_en = self.name_en(entry, attribution.source_ar, country)
@@ -154,7 +154,7 @@ class Canonicalizer:
         found: dict[str, Actor] = {}
         for mention in find_mentions(evidence_ar, self.index):
             entry = mention.entry
-            if not isinstance(entry, ActorEntry) or entry.kind in _SOURCE_KINDS:
+            if not isinstance(entry, ActorEntry) or entry.kind in SOURCE_KINDS:
                 continue
             found.setdefault(
                 entry.canonical_en,
@@ -182,9 +182,8 @@ class Canonicalizer:
         named.append(
             (event.attribution.source_en, attribution.source_ar or "", attribution.source_en)
         )
-        iso = country.country_iso if country is not None else None
         for before_en, name_ar, after_en in named:
-            entry = self.glossary.lookup(name_ar, iso) if name_ar else None
+            entry = self.glossary.lookup(name_ar, _iso(country)) if name_ar else None
             if entry is None or after_en in (None, entry.canonical_en):
                 continue
             # Named as the army of the event's country: a summary built from the fields names

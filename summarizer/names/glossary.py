@@ -41,6 +41,7 @@ from summarizer.names.gazetteer import name_key
 
 __all__ = [
     "QUOTE_CHARS",
+    "SOURCE_KINDS",
     "ActorEntry",
     "ActorKind",
     "Glossary",
@@ -61,6 +62,10 @@ ActorKind = Literal[
     "civilian",
     "other",
 ]
+
+#: Kinds of entries that report events rather than take part in them: never offered or named
+#: as a party (agencies, monitors, unnamed sources such as «مصادر محلية»).
+SOURCE_KINDS: frozenset[ActorKind] = frozenset({"source_agency", "monitor", "source"})
 
 #: Packaged data file (inside the ``summarizer`` package).
 ACTORS_RESOURCE = "data/actors.yaml"

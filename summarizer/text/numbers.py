@@ -35,6 +35,7 @@ __all__ = [
     "VAGUE_QUANTITIES",
     "dual_noun",
     "numbers_in",
+    "stated_numbers",
     "states_dual",
     "states_number",
     "vague_quantities_in",
@@ -368,18 +369,27 @@ def states_dual(text: str) -> bool:
     return any(dual_noun(word) is not None for word in re.findall(r"\w+", normalize(text)))
 
 
+def stated_numbers(text: str) -> set[int]:
+    """Return every figure ``text`` states: :func:`numbers_in`, and 2 for a dual noun.
+
+    What a figure's checks ask (is this toll stated?), where :func:`numbers_in` reads number
+    words only.
+    """
+    return numbers_in(text) | ({2} if states_dual(text) else set())
+
+
 def states_number(text: str, value: int) -> bool:
-    """Return True when ``text`` states ``value`` in digits or words.
+    """Return True when ``text`` states ``value`` in digits, words or a dual noun.
 
     Args:
         text: Arabic text, un-normalised.
         value: The figure to look for.
 
     Returns:
-        Whether ``value`` is among :func:`numbers_in` of ``text``.
+        Whether ``value`` is among :func:`stated_numbers` of ``text``.
 
     """
-    return value in numbers_in(text)
+    return value in stated_numbers(text)
 
 
 #: Vague quantity words, canonical spelling -> folded regex (clitics allowed in front).
